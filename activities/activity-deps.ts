@@ -1,0 +1,18 @@
+import type { Keyring } from '../server/crypto/keyring.js';
+import type { Pool } from '../server/db/pool.js';
+import type { Logger } from '../server/log/logger.js';
+import type { SmtpPeer } from './smtp/smtp-delivery.js';
+
+/** What activities need from the process that runs them. Tests build the same object. */
+export interface ActivityDeps {
+  pool: Pool;
+  keyring: Keyring;
+  smtp: SmtpPeer;
+  log: Logger;
+  settings: {
+    from: { address: string; name: string };
+    orgName: string;
+    orgTimeZone: string;
+    publicUrl: string;
+  };
+}

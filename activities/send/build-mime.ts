@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { RenderedMessage } from '../../engine/templates/render.js';
+
+/** A finished message: the bytes handed to the peer and their hash for the ledger. */
+export interface BuiltMessage {
+  raw: Buffer;
+  sha256: string;
+}
+
+/** Who a message is from and to, and the ids that make it traceable without PHI. */
+export interface MessageEnvelope {
+  from: { address: string; name: string };
+  to: string;
+  messageId: string;
+  /** An opaque reference for bounce correlation (RFC 3461 ENVID); never PHI. */
+  reference: string;
+}
+
+/**
+ * Builds the MIME message with nodemailer's composer. The preheader goes at the top of the HTML
+ * body, hidden, where mail clients show it as the preview line.
+ */
+export async function buildMime(
+  message: RenderedMessage,
+  envelope: MessageEnvelope,
+): Promise<BuiltMessage> {
+  const html =
+    message.preheader === undefined
+      ? message.html
+      : `${preheaderBlock(message.preheader)}${message.html}`;
+  const composer = new MailComposer({
+    from: { address: envelope.from.address, name: message.fromName ?? envelope.from.name },
+    to: envelope.to,
+    subject: message.subject,
+    text: message.text,
+    html,
+    messageId: envelope.messageId,
+    headers: { 'X-Pathwell-Ref': envelope.reference },
+  });
+  const raw = await new Promise<Buffer>((resolve, reject) =>
+    composer.compile().build((error, built) => (error ? reject(error) : resolve(built))),
+  );
+  return { raw, sha256: createHash('sha256').update(raw).digest('hex') };
+}
+
+function preheaderBlock(preheader: string): string {
+  const escaped = preheader.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+  return `<div style="display:none;max-height:0;overflow:hidden">${escaped}</div>`;
+}

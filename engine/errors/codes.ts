@@ -1,0 +1,106 @@
+/**
+ * The one registry of Pathwell's error codes.
+ *
+ * A code is stable: clients, runbooks and the README's error table rely on it, so a code is never
+ * renamed or reused for another meaning. `status` is the HTTP status the API answers with, `kind`
+ * says who must act (see {@link ErrorKind}), and `title` is the short, constant RFC 9457 title.
+ */
+export const ERROR_CODES = {
+  body_malformed_json: {
+    status: 400,
+    kind: 'user',
+    title: 'The request body is not valid JSON',
+  },
+  body_not_fhir_resource: {
+    status: 400,
+    kind: 'user',
+    title: 'The request body is not a FHIR resource',
+  },
+  body_too_large: { status: 413, kind: 'user', title: 'The request body is too large' },
+  unsupported_media_type: {
+    status: 415,
+    kind: 'user',
+    title: 'The request content type is not supported',
+  },
+  request_invalid: { status: 400, kind: 'user', title: 'The request is not valid' },
+  appointment_patient_missing: {
+    status: 422,
+    kind: 'user',
+    title: 'The appointment has no patient participant',
+  },
+  appointment_start_invalid: {
+    status: 422,
+    kind: 'user',
+    title: 'The appointment start is not a valid date-time',
+  },
+  journey_invalid: { status: 422, kind: 'user', title: 'The journey breaks one or more rules' },
+  journey_document_malformed: {
+    status: 400,
+    kind: 'user',
+    title: 'The journey document is malformed',
+  },
+  journey_not_found: { status: 404, kind: 'user', title: 'No journey has that id' },
+  route_not_found: { status: 404, kind: 'user', title: 'No route matches this request' },
+  loopback_only: {
+    status: 403,
+    kind: 'user',
+    title: 'This route answers requests from this machine only',
+  },
+  webhook_signature_required: {
+    status: 401,
+    kind: 'user',
+    title: 'The webhook request is not signed',
+  },
+  config_invalid: { status: 500, kind: 'user', title: 'The configuration is not valid' },
+  insecure_transport_config: {
+    status: 500,
+    kind: 'user',
+    title: 'The SMTP transport could send without verified TLS',
+  },
+  temporal_cli_missing: {
+    status: 500,
+    kind: 'operational',
+    title: 'The temporal CLI could not be found or built',
+  },
+  template_render_failed: {
+    status: 422,
+    kind: 'user',
+    title: 'The message template could not be rendered',
+  },
+  min_necessary_violation: {
+    status: 422,
+    kind: 'user',
+    title: 'The template uses a variable it did not declare',
+  },
+  smtp_transient_failure: {
+    status: 503,
+    kind: 'operational',
+    title: 'The SMTP peer answered with a temporary failure',
+  },
+  dependency_unavailable: {
+    status: 503,
+    kind: 'operational',
+    title: 'A service Pathwell depends on is unavailable',
+  },
+  internal_error: { status: 500, kind: 'unexpected', title: 'Something went wrong on our side' },
+} as const satisfies Record<string, ErrorCodeSpec>;
+
+/**
+ * Who must act on an error: `user` (bad input; fix the request), `operational` (a transient or
+ * environmental fault; retry or fix the environment), `unexpected` (a bug; reported and logged
+ * at error level).
+ */
+export const ERROR_KINDS = ['user', 'operational', 'unexpected'] as const;
+
+/** Who must act on an error. */
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** The fixed facts of one error code. */
+export interface ErrorCodeSpec {
+  status: number;
+  kind: ErrorKind;
+  title: string;
+}
+
+/** Every registered error code. */
+export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,124 @@
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AppError, isAppError } from '../../engine/errors/app-error.js';
+import { errorFacts } from '../log/logger.js';
+import type { ServerDeps } from '../server-deps.js';
+import { buildOpenApi } from './openapi.js';
+import { problemOf, sendProblem } from './problem.js';
+import type { Route } from './route.js';
+import { devOutboxRoute } from './routes/dev-outbox.route.js';
+import { fhirHookRoute } from './routes/fhir-hook.route.js';
+import { healthRoute, readinessRoute } from './routes/health.route.js';
+import { mountBuilderUi } from './static-ui.js';
+
+/** Webhook bodies up to this size are taken; a Synthea patient history is about 900 KB. */
+export const WEBHOOK_BODY_LIMIT = '10mb';
+
+/** Every route the server answers, in one list: registration and OpenAPI both read it. */
+export function routesOf(deps: ServerDeps): Route[] {
+  return [healthRoute(), readinessRoute(deps), fhirHookRoute(deps), devOutboxRoute(deps)];
+}
+
+/**
+ * Assembles the Express app: routes from {@link routesOf}, the OpenAPI document, the builder
+ * UI, and one error handler that answers RFC 9457 problems.
+ */
+export function initApp(deps: ServerDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const routes = routesOf(deps);
+
+  for (const route of routes) {
+    const parse = route.isRawBody
+      ? express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT })
+      : express.json({ limit: '1mb' });
+    app[route.method](route.path, parse, (req: Request, res: Response, next: NextFunction) => {
+      route.handler(req, res).catch(next);
+    });
+  }
+  const openApi = buildOpenApi([...routes, openApiRouteSpec()], {
+    version: process.env.npm_package_version ?? '0.1.0',
+    serverUrl: deps.config.publicUrl,
+  });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  app.use('/api', (_req, _res, next) =>
+    next(
+      new AppError(
+        'route_not_found',
+        'No API route matches this method and path; see /api/openapi.json.',
+      ),
+    ),
+  );
+  mountBuilderUi(app);
+  app.use(errorHandler(deps));
+  return app;
+}
+
+/** Stops taking connections and waits for the ones in flight. */
+export async function shutdownApp(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+function openApiRouteSpec(): Route {
+  return {
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This document',
+    tags: ['meta'],
+    access: 'public',
+    responses: { 200: { description: 'The OpenAPI 3.1 document' } },
+    handler: async () => undefined,
+  };
+}
+
+function errorHandler(deps: ServerDeps) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const appError = fromBodyParser(error) ?? error;
+    const problem = problemOf(appError);
+    if (!isAppError(appError) || appError.kind === 'unexpected') {
+      deps.log.error(
+        { method: req.method, path: req.route?.path ?? req.path, ...errorFacts(appError) },
+        'Request failed',
+      );
+    } else {
+      deps.log.info(
+        {
+          method: req.method,
+          path: req.route?.path ?? req.path,
+          code: problem.code,
+          status: problem.status,
+        },
+        'Request refused',
+      );
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    sendProblem(res, problem);
+  };
+}
+
+// express's body parsers throw http-errors with a `type`; they become Pathwell's codes here.
+function fromBodyParser(error: unknown): AppError | undefined {
+  const type = (error as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') {
+    return new AppError(
+      'body_too_large',
+      `The body is over ${WEBHOOK_BODY_LIMIT}; split a large Bundle into smaller ones.`,
+    );
+  }
+  if (type === 'entity.parse.failed') {
+    return new AppError('body_malformed_json', 'The body is not valid JSON.');
+  }
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new AppError('unsupported_media_type', 'The body must be UTF-8 encoded.');
+  }
+  return undefined;
+}

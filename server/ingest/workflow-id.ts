@@ -1,0 +1,15 @@
+import type { CareEvent } from '../../engine/events/care-event.js';
+import { sha256Hex } from '../../engine/util/hash.js';
+
+/**
+ * The workflow id of a journey's run for an event's subject: derived from the journey and the
+ * subject, so one appointment never has two runs of one journey, and hashed, so the id shows no
+ * EHR identifier to anyone reading Temporal (ids are stored unencrypted).
+ */
+export function workflowIdFor(
+  journeyId: string,
+  event: Pick<CareEvent, 'source' | 'subject'>,
+): string {
+  const subject = `${event.source}\u0000${event.subject.resourceType}\u0000${event.subject.id}`;
+  return `run-${journeyId}-${sha256Hex(subject).slice(0, 24)}`;
+}

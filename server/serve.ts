@@ -1,0 +1,58 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AppError } from '../engine/errors/app-error.js';
+import type { Config } from './config/config.js';
+import { loadKeyring } from './crypto/keyring.js';
+import { createPool } from './db/pool.js';
+import { initApp, shutdownApp } from './http/app.js';
+import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
+import type { Logger } from './log/logger.js';
+import { connectTemporal } from './temporal/temporal-client.js';
+
+/** A running API server, and how to stop it. */
+export interface RunningServer {
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the API server: the HTTP routes, the builder UI and the inbox dispatcher loop. Needs
+ * `DATABASE_URL` and `TEMPORAL_ADDRESS` (the start command sets them for its embedded services).
+ */
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  if (config.databaseUrl === undefined || config.temporalAddress === undefined) {
+    throw new AppError(
+      'config_invalid',
+      'The server needs DATABASE_URL and TEMPORAL_ADDRESS; "pathwell start" sets them for its embedded services.',
+    );
+  }
+  const keyring = loadKeyring(config);
+  const pool = createPool(config.databaseUrl);
+  const temporal = await connectTemporal(
+    {
+      address: config.temporalAddress,
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+    },
+    keyring,
+  );
+  const deps = { config, pool, keyring, temporal, log };
+  const app = initApp(deps);
+  const loop = startDispatcherLoop({ ...deps, orgTimeZone: config.orgTimeZone }, log);
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port }, 'Server up');
+  return {
+    port,
+    stop: async () => {
+      await loop.stop();
+      await shutdownApp(server);
+      await temporal.connection.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// The workflows the worker bundles. Named re-exports only: the bundler starts here.
+export {
+  cancelledSignal,
+  journeyRun,
+  patientEventSignal,
+  rescheduledSignal,
+  statusQuery,
+} from './journey.workflow.js';
