@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { isAppError } from '../engine/errors/app-error.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { loadPatientFacts } from './load-patient-facts.js';
@@ -14,7 +14,9 @@ export function createActivities(deps: ActivityDeps) {
     loadPatientFacts: failuresTyped((input: Parameters<typeof loadPatientFacts>[1]) =>
       loadPatientFacts(deps, input),
     ),
-    sendEmail: failuresTyped((input: Parameters<typeof sendEmail>[1]) => sendEmail(deps, input)),
+    sendEmail: failuresTyped(
+      heartbeating((input: Parameters<typeof sendEmail>[1]) => sendEmail(deps, input)),
+    ),
     recordRunEnd: failuresTyped((input: Parameters<typeof recordRunEnd>[1]) =>
       recordRunEnd(deps, input),
     ),
@@ -43,6 +45,23 @@ function failuresTyped<TInput, TOutput>(activity: (input: TInput) => Promise<TOu
         });
       }
       throw error;
+    }
+  };
+}
+
+// Sends heartbeat while they wait on an SMTP peer, so a worker that dies mid-send is noticed
+// within the heartbeat timeout rather than the two-minute start-to-close timeout.
+const HEARTBEAT_EVERY_MS = 2_000;
+
+function heartbeating<TInput, TOutput>(activity: (input: TInput) => Promise<TOutput>) {
+  return async (input: TInput): Promise<TOutput> => {
+    const context = Context.current();
+    context.heartbeat();
+    const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+    try {
+      return await activity(input);
+    } finally {
+      clearInterval(timer);
     }
   };
 }

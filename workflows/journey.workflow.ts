@@ -68,6 +68,8 @@ const { loadPatientFacts } = proxyActivities<JourneyActivities>({
 // gives up after about three hours, which fails the run where operators see it.
 const { sendEmail } = proxyActivities<JourneyActivities>({
   startToCloseTimeout: '2 minutes',
+  // The activity heartbeats every 2 s: a worker killed mid-send is noticed in 10 s.
+  heartbeatTimeout: '10 seconds',
   retry: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { assertSecureTransport, type TransportTlsSettings } from './transport-policy.js';
@@ -41,7 +42,10 @@ export interface Handover {
   from: string;
   to: string;
   raw: Buffer;
-  /** Called once TLS is up and just before MAIL FROM: the ledger marks the message in flight. */
+  /**
+   * Called when the peer has answered DATA with 354, just before the first byte of the message:
+   * the ledger marks the message in flight there, so "in flight" means "the peer may have it".
+   */
   beforeTransmit: () => Promise<void>;
 }
 
@@ -66,15 +70,20 @@ export async function deliver(peer: SmtpPeer, handover: Handover): Promise<Deliv
     transactionLog: false,
     ...TIMEOUTS,
   });
-  // Errors also arrive as events after a callback has failed; without a listener they would
-  // crash the worker.
+  // nodemailer reports connection and TLS failures as 'error' events (the connect callback only
+  // runs on success); the first fails the hand-over, later ones must not crash the worker.
+  const failed = new Promise<never>((_, reject) => connection.once('error', reject));
+  failed.catch(() => undefined);
   connection.on('error', () => undefined);
   let phase: 'session' | 'transmit' = 'session';
 
   try {
-    await new Promise<void>((resolve, reject) =>
-      connection.connect((error) => (error ? reject(error) : resolve())),
-    );
+    await Promise.race([
+      failed,
+      new Promise<void>((resolve, reject) =>
+        connection.connect((error?: Error) => (error ? reject(error) : resolve())),
+      ),
+    ]);
     if (peer.auth !== undefined) {
       const auth = peer.auth;
       await new Promise<void>((resolve, reject) =>
@@ -84,10 +93,25 @@ export async function deliver(peer: SmtpPeer, handover: Handover): Promise<Deliv
       );
     }
     const tls = tlsFacts(connection);
-    await handover.beforeTransmit();
-    phase = 'transmit';
+    // nodemailer reads a stream body only after the envelope and DATA succeed, so the first
+    // read is the moment between "354" and the first byte of content.
+    const body = new Readable({
+      read() {
+        if (phase === 'transmit') {
+          return;
+        }
+        handover.beforeTransmit().then(
+          () => {
+            phase = 'transmit';
+            this.push(handover.raw);
+            this.push(null);
+          },
+          (error: Error) => this.destroy(error),
+        );
+      },
+    });
     const info = await new Promise<{ response?: string }>((resolve, reject) =>
-      connection.send({ from: handover.from, to: [handover.to] }, handover.raw, (error, result) =>
+      connection.send({ from: handover.from, to: [handover.to] }, body, (error, result) =>
         error ? reject(error) : resolve(result as { response?: string }),
       ),
     );
@@ -132,29 +156,41 @@ function tlsFacts(connection: SMTPConnection): TlsFacts {
   };
 }
 
-const CERT_PROBLEM =
-  /certificate|self[- ]signed|altname|hostname\/ip does not match|unable to verify|expired/i;
+// Node's certificate verification codes; nodemailer reports them as ESOCKET (implicit TLS) or
+// ETLS (STARTTLS) with the original code kept in `originalCode`.
+const CERT_CODES: Record<string, string> = {
+  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate-host-mismatch',
+  CERT_HAS_EXPIRED: 'certificate-expired',
+  CERT_NOT_YET_VALID: 'certificate-expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'certificate-not-trusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'certificate-not-trusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate-not-trusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate-not-trusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'certificate-not-trusted',
+  CERT_UNTRUSTED: 'certificate-not-trusted',
+};
+const CERT_MESSAGE =
+  /certificate|self[- ]signed|altname|hostname\/ip does not match|unable to verify/i;
+
+type SmtpFailure = {
+  code?: string;
+  originalCode?: string;
+  responseCode?: number;
+  message?: string;
+};
 
 function classify(error: unknown, phase: 'session' | 'transmit'): DeliveryResult {
-  const failure = error as {
-    code?: string;
-    responseCode?: number;
-    command?: string;
-    message?: string;
-  };
+  const failure = error as SmtpFailure;
+  const certResult = certificateResultType(failure);
+  if (certResult !== undefined) {
+    return { kind: 'tls_failed', reason: 'cert_invalid', resultType: certResult };
+  }
   if (failure.code === 'ETLS') {
-    const isCert = CERT_PROBLEM.test(failure.message ?? '');
-    return isCert
-      ? {
-          kind: 'tls_failed',
-          reason: 'cert_invalid',
-          resultType: certResultType(failure.message ?? ''),
-        }
-      : {
-          kind: 'tls_failed',
-          reason: 'tls_required_not_supported',
-          resultType: 'starttls-not-supported',
-        };
+    return {
+      kind: 'tls_failed',
+      reason: 'tls_required_not_supported',
+      resultType: 'starttls-not-supported',
+    };
   }
   const code = failure.responseCode;
   const isAnswered = typeof code === 'number' && code >= 400;
@@ -171,14 +207,21 @@ function classify(error: unknown, phase: 'session' | 'transmit'): DeliveryResult
     : { kind: 'unknown', errorCode: failure.code };
 }
 
-function certResultType(message: string): string {
+// RFC 8460 result types, so every TLS failure in the audit trail names one (AC-RPT-1).
+function certificateResultType(failure: SmtpFailure): string | undefined {
+  const known = CERT_CODES[failure.originalCode ?? ''] ?? CERT_CODES[failure.code ?? ''];
+  if (known !== undefined) {
+    return known;
+  }
+  const message = failure.message ?? '';
+  const isTlsFailure = failure.code === 'ETLS' || failure.code === 'ESOCKET';
+  if (!isTlsFailure || !CERT_MESSAGE.test(message)) {
+    return undefined;
+  }
   if (/altname|hostname\/ip does not match/i.test(message)) {
     return 'certificate-host-mismatch';
   }
-  if (/expired/i.test(message)) {
-    return 'certificate-expired';
-  }
-  return 'certificate-not-trusted';
+  return /expired/i.test(message) ? 'certificate-expired' : 'certificate-not-trusted';
 }
 
 function enhancedStatusOf(message: string | undefined): string | undefined {

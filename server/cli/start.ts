@@ -18,6 +18,9 @@ import { publishDemoJourneyIfEmpty } from './demo-seed.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/pathwell.js');
 
+/** Set once stopping begins, so children exiting on request are not taken for crashes. */
+let isStopping = false;
+
 /** What `start` owns and must stop, last started first stopped. */
 type Stopper = () => Promise<void>;
 
@@ -31,6 +34,7 @@ export async function runStart(env: NodeJS.ProcessEnv): Promise<void> {
   const log = createLogger({ name: 'start', level: config.logLevel });
   const stoppers: Stopper[] = [];
   const stopAll = async () => {
+    isStopping = true;
     for (const stop of stoppers.reverse()) {
       await stop().catch((error: unknown) =>
         log.warn({ errorClass: (error as Error).name }, 'A service did not stop cleanly'),
@@ -99,7 +103,7 @@ async function startEmbeddedServices(
     const cli = await locateTemporalCli((message) => process.stdout.write(`${message}\n`));
     const temporal = await startTemporalDevServer({
       cli,
-      port: 7233,
+      port: config.temporalPort,
       uiPort: config.temporalUiPort,
       dbFile: path.join(config.dataDir, 'temporal.db'),
       namespace: config.temporalNamespace,
@@ -142,8 +146,6 @@ async function launchProcesses(
   );
 }
 
-let isStopping = false;
-
 // The worker is restarted if it dies (it can also be killed on purpose to test durability):
 // Temporal hands its tasks to the new one and no run is lost.
 function superviseWorker(childEnv: NodeJS.ProcessEnv, log: Logger): { stop: Stopper } {
@@ -164,10 +166,7 @@ function superviseWorker(childEnv: NodeJS.ProcessEnv, log: Logger): { stop: Stop
   };
   watch(child);
   return {
-    stop: async () => {
-      isStopping = true;
-      await stopChild(child);
-    },
+    stop: () => stopChild(child),
   };
 }
 

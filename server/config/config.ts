@@ -30,6 +30,8 @@ export interface Config {
   /** Base64 of 32 bytes; in development a key in the data folder is used when unset. */
   masterKey: string | undefined;
   temporalUiPort: number;
+  /** The embedded Temporal dev server's gRPC port (development, TEMPORAL_ADDRESS unset). */
+  temporalPort: number;
 }
 
 const EnvSchema = z.object({
@@ -58,6 +60,7 @@ const EnvSchema = z.object({
     .default('info'),
   PATHWELL_MASTER_KEY: z.string().optional(),
   PATHWELL_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
+  PATHWELL_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65_535).default(7233),
 });
 
 /**
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: values.PATHWELL_LOG_LEVEL,
     masterKey: values.PATHWELL_MASTER_KEY,
     temporalUiPort: values.PATHWELL_TEMPORAL_UI_PORT,
+    temporalPort: values.PATHWELL_TEMPORAL_PORT,
   };
   if (config.mode === 'production') {
     assertProductionSafe(config);

@@ -90,7 +90,7 @@ export const DEMO_JOURNEY: JourneyDocument = {
       id: 'sent',
       type: 'exit',
       position: { x: 0, y: 600 },
-      data: { outcome: 'reminder_sent' },
+      data: { outcome: 'completed' },
     },
     {
       id: 'no-email',

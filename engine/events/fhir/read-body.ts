@@ -70,7 +70,7 @@ const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
  * @throws AppError `body_not_fhir_resource` (400) when the body is not a FHIR resource
  */
 export function readFhirBody(body: unknown, now: string): FhirBodyReading {
-  const resource = asResource(body, 'the body');
+  const resource = asResource(body, 'The body');
   const entries =
     resource.resourceType === 'Bundle'
       ? bundleEntries(resource)

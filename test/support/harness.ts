@@ -1,0 +1,204 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type express from 'express';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createActivities } from '../../activities/create-activities.js';
+import type { JourneyDocument } from '../../engine/journey/journey.schema.js';
+import { type Config, loadConfig } from '../../server/config/config.js';
+import { Keyring } from '../../server/crypto/keyring.js';
+import {
+  createJourney,
+  type JourneyVersion,
+  publishJourney,
+} from '../../server/db/journeys.store.js';
+import { createPool, type Pool } from '../../server/db/pool.js';
+import { initApp } from '../../server/http/app.js';
+import { createLogger, type Logger } from '../../server/log/logger.js';
+import type { ServerDeps } from '../../server/server-deps.js';
+import { EncryptionCodec } from '../../server/temporal/payload-codec.js';
+import {
+  connectTemporal,
+  FAILURE_CONVERTER_PATH,
+  type TemporalHandle,
+} from '../../server/temporal/temporal-client.js';
+import { workflowBundle } from '../../server/worker/workflow-bundle.js';
+import {
+  startTestSmtpServer,
+  type TestSmtpOptions,
+  type TestSmtpServer,
+} from './smtp-test-server.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+// Temporal's runtime logs every worker state change at INFO; tests want warnings only. Installed
+// once per test worker process, before any worker is created.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+/** One test file's Pathwell: its own database, task queue, SMTP server, app and worker. */
+export interface Harness {
+  config: Config;
+  pool: Pool;
+  keyring: Keyring;
+  masterKey: string;
+  temporal: TemporalHandle;
+  log: Logger;
+  app: express.Express;
+  deps: ServerDeps;
+  smtp: TestSmtpServer;
+  /** Starts an in-process worker (the default) unless one is running. */
+  startWorker: () => Promise<void>;
+  stopWorker: () => Promise<void>;
+  /** Starts `pathwell worker` as a child process, to be killed with real signals. */
+  spawnWorkerProcess: () => ChildProcess;
+  publish: (document: JourneyDocument) => Promise<JourneyVersion>;
+  close: () => Promise<void>;
+}
+
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  smtp?: Omit<TestSmtpOptions, 'tlsDir'> & { tlsDir?: string };
+  /** Start an in-process worker now (default true). */
+  withWorker?: boolean;
+  env?: Record<string, string>;
+}
+
+/**
+ * Builds a whole Pathwell for one test file on the real services of the global setup: a fresh
+ * database copied from the migrated template, a task queue of its own, a real SMTP server on a
+ * free port that Pathwell trusts through the test CA, the Express app and a Temporal worker.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const environment = inject('integration');
+  const suffix = randomBytes(4).toString('hex');
+  const database = `${environment.templateDatabase.replace('_tpl_', '_t_')}_${suffix}`;
+  const admin = new pg.Client({ connectionString: `${environment.postgresBaseUrl}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database} TEMPLATE ${environment.templateDatabase}`);
+  await admin.end();
+
+  const smtp = await startTestSmtpServer({
+    ...options.smtp,
+    tlsDir: options.smtp?.tlsDir ?? environment.tlsDir,
+  });
+  const masterKey = randomBytes(32).toString('base64');
+  const env: Record<string, string> = {
+    PATHWELL_MODE: 'development',
+    PATHWELL_DATA_DIR: environment.dataDir,
+    DATABASE_URL: `${environment.postgresBaseUrl}/${database}`,
+    TEMPORAL_ADDRESS: environment.temporalAddress,
+    TEMPORAL_TASK_QUEUE: `pathwell-test-${suffix}`,
+    SMTP_URL: smtp.url,
+    SMTP_CA_FILE: path.join(environment.tlsDir, 'ca.pem'),
+    PATHWELL_MASTER_KEY: masterKey,
+    PATHWELL_ORG_TIMEZONE: 'America/New_York',
+    PATHWELL_LOG_LEVEL: 'warn',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const log = createLogger({ name: 'test', level: 'warn' });
+  const keyring = new Keyring([Buffer.from(masterKey, 'base64')]);
+  const pool = createPool(env.DATABASE_URL as string);
+  const temporal = await connectTemporal(
+    { address: environment.temporalAddress, namespace: 'default', taskQueue: config.taskQueue },
+    keyring,
+  );
+  const deps: ServerDeps = { config, pool, keyring, temporal, log };
+  const app = initApp(deps);
+
+  let running: { worker: Worker; done: Promise<void>; connection: NativeConnection } | undefined;
+  const children: ChildProcess[] = [];
+  const startWorker = async () => {
+    if (running !== undefined) {
+      return;
+    }
+    const connection = await NativeConnection.connect({ address: environment.temporalAddress });
+    const worker = await Worker.create({
+      connection,
+      namespace: 'default',
+      taskQueue: config.taskQueue,
+      workflowBundle: await workflowBundle(path.join(environment.dataDir, 'cache')),
+      activities: createActivities({
+        pool,
+        keyring,
+        smtp: {
+          host: 'localhost',
+          port: smtp.port,
+          implicitTls: false,
+          ca: fs.readFileSync(env.SMTP_CA_FILE as string),
+          clientName: 'localhost',
+        },
+        log,
+        settings: {
+          from: config.from,
+          orgName: config.orgName,
+          orgTimeZone: config.orgTimeZone,
+          publicUrl: config.publicUrl,
+        },
+      }),
+      dataConverter: {
+        payloadCodecs: [new EncryptionCodec(keyring)],
+        failureConverterPath: FAILURE_CONVERTER_PATH,
+      },
+    });
+    running = { worker, done: worker.run(), connection };
+  };
+  const stopWorker = async () => {
+    if (running === undefined) {
+      return;
+    }
+    const { worker, done, connection } = running;
+    running = undefined;
+    worker.shutdown();
+    await done;
+    await connection.close();
+  };
+  if (options.withWorker !== false) {
+    await startWorker();
+  }
+
+  return {
+    config,
+    pool,
+    keyring,
+    masterKey,
+    temporal,
+    log,
+    app,
+    deps,
+    smtp,
+    startWorker,
+    stopWorker,
+    spawnWorkerProcess: () => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin/pathwell.js'), 'worker'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      children.push(child);
+      return child;
+    },
+    publish: async (document) => {
+      const journeyId = await createJourney(pool, document);
+      return publishJourney(pool, journeyId, 'test');
+    },
+    close: async () => {
+      for (const child of children) {
+        child.kill('SIGKILL');
+      }
+      await stopWorker();
+      await temporal.connection.close();
+      await pool.end();
+      await smtp.close();
+      const cleanup = new pg.Client({
+        connectionString: `${environment.postgresBaseUrl}/postgres`,
+      });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
