@@ -9,7 +9,7 @@ import { sendEmail } from './send/send-email.js';
  * The activities of a journey run, bound to their dependencies. The worker registers what this
  * returns; the workflow imports its type only, so a mismatch fails to compile.
  */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): JourneyActivities {
   return {
     loadPatientFacts: failuresTyped((input: Parameters<typeof loadPatientFacts>[1]) =>
       loadPatientFacts(deps, input),
@@ -24,14 +24,22 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 /** The activities a journey workflow can call. */
-export type JourneyActivities = ReturnType<typeof createActivities>;
+export interface JourneyActivities {
+  loadPatientFacts: (
+    input: Parameters<typeof loadPatientFacts>[1],
+  ) => ReturnType<typeof loadPatientFacts>;
+  sendEmail: (input: Parameters<typeof sendEmail>[1]) => ReturnType<typeof sendEmail>;
+  recordRunEnd: (input: Parameters<typeof recordRunEnd>[1]) => ReturnType<typeof recordRunEnd>;
+}
 
 /**
  * Turns an AppError into an ApplicationFailure whose `type` is the error code, so workflows
  * branch on codes and Temporal's retry policy knows `user` errors are not worth retrying.
  * Other errors pass through unchanged and are retried.
  */
-function failuresTyped<TInput, TOutput>(activity: (input: TInput) => Promise<TOutput>) {
+function failuresTyped<TInput, TOutput>(
+  activity: (input: TInput) => Promise<TOutput>,
+): (input: TInput) => Promise<TOutput> {
   return async (input: TInput): Promise<TOutput> => {
     try {
       return await activity(input);
@@ -53,7 +61,9 @@ function failuresTyped<TInput, TOutput>(activity: (input: TInput) => Promise<TOu
 // within the heartbeat timeout rather than the two-minute start-to-close timeout.
 const HEARTBEAT_EVERY_MS = 2_000;
 
-function heartbeating<TInput, TOutput>(activity: (input: TInput) => Promise<TOutput>) {
+function heartbeating<TInput, TOutput>(
+  activity: (input: TInput) => Promise<TOutput>,
+): (input: TInput) => Promise<TOutput> {
   return async (input: TInput): Promise<TOutput> => {
     const context = Context.current();
     context.heartbeat();

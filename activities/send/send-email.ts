@@ -63,7 +63,7 @@ export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Prom
     emailOptOut: optOut,
   });
   if (!consent.allowed) {
-    return block(deps, context, consent.reason, { stage: 'consent' });
+    return block(deps, context, { reason: consent.reason, details: { stage: 'consent' } });
   }
 
   const protection = decideProtection({
@@ -71,7 +71,7 @@ export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Prom
     sensitivity: context.step.template.sensitivity,
   });
   if (protection.method === 'blocked') {
-    return block(deps, context, protection.reason, { stage: 'protection' });
+    return block(deps, context, { reason: protection.reason, details: { stage: 'protection' } });
   }
 
   return deliverMessage(deps, context, consent.reason, protection.method);
@@ -153,13 +153,11 @@ async function deliverMessage(
         : { outcome: 'sent' };
     }
     case 'tls_failed':
-      return block(
-        deps,
-        context,
-        result.reason,
-        { stage: 'transport', resultType: result.resultType },
+      return block(deps, context, {
+        reason: result.reason,
+        details: { stage: 'transport', resultType: result.resultType },
         recipientDomain,
-      );
+      });
     case 'rejected':
       await settleDelivery(deps.pool, {
         ...ledgerKey,
@@ -209,13 +207,18 @@ async function renderOrAudit(deps: ActivityDeps, context: SendContext, zone: str
   }
 }
 
+interface Blocked {
+  reason: string;
+  details: Record<string, unknown>;
+  recipientDomain?: string;
+}
+
 async function block(
   deps: ActivityDeps,
   context: SendContext,
-  reason: string,
-  details: Record<string, unknown>,
-  recipientDomain?: string,
+  blocked: Blocked,
 ): Promise<SendReport> {
+  const { reason, details, recipientDomain } = blocked;
   const { input } = context;
   await settleDelivery(deps.pool, {
     workflowId: input.workflowId,

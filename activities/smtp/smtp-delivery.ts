@@ -112,7 +112,7 @@ export async function deliver(peer: SmtpPeer, handover: Handover): Promise<Deliv
     });
     const info = await new Promise<{ response?: string }>((resolve, reject) =>
       connection.send({ from: handover.from, to: [handover.to] }, body, (error, result) =>
-        error ? reject(error) : resolve(result as { response?: string }),
+        error ? reject(error) : resolve(result),
       ),
     );
     return {

@@ -89,7 +89,11 @@ export function afterSend(
   if (step === undefined || step.kind !== 'send.email') {
     return state;
   }
-  return advance(state, step, 'out', now, report.outcome, report.reason);
+  return advance(state, step, now, {
+    handle: 'out',
+    outcome: report.outcome,
+    reason: report.reason,
+  });
 }
 
 /**
@@ -124,11 +128,11 @@ function visit(input: RunInput, state: RunState, step: PlanStep, now: string): V
     case 'condition': {
       const facts = factsOf(state.event, state.patient, zone);
       const holds = evaluateRules(step.rules, facts, { now, zone });
-      return moved(advance(state, step, holds ? 'yes' : 'no', now));
+      return moved(advance(state, step, now, { handle: holds ? 'yes' : 'no' }));
     }
     case 'split': {
       const branch = splitBranch(step.branches, state.event.patientId, input.journeyId, step.id);
-      return moved(advance(state, step, branch, now));
+      return moved(advance(state, step, now, { handle: branch }));
     }
     case 'exit':
       return moved(
@@ -146,7 +150,7 @@ function visit(input: RunInput, state: RunState, step: PlanStep, now: string): V
         DateTime.fromISO(since, { zone }).plus({ [step.duration.unit]: step.duration.amount }),
       );
       return hasPassed(until, now)
-        ? moved(advance(state, step, 'out', now, 'elapsed'))
+        ? moved(advance(state, step, now, { handle: 'out', outcome: 'elapsed' }))
         : sleep({ ...state, waitingSince: since }, step.id, until);
     }
     case 'wait.until':
@@ -185,7 +189,10 @@ function visitWaitUntil(
     );
   }
   return moved(
-    advance(state, step, 'out', now, wasAlreadyPast ? 'anchor_passed_continue' : 'reached'),
+    advance(state, step, now, {
+      handle: 'out',
+      outcome: wasAlreadyPast ? 'anchor_passed_continue' : 'reached',
+    }),
   );
 }
 
@@ -199,13 +206,13 @@ function visitWaitEvent(
   const index = state.received.findIndex((event) => event.type === step.eventType);
   if (index !== -1) {
     const received = state.received.filter((_, position) => position !== index);
-    return moved(advance({ ...state, received }, step, 'received', now));
+    return moved(advance({ ...state, received }, step, now, { handle: 'received' }));
   }
   const until = toUtc(
     DateTime.fromISO(since, { zone }).plus({ [step.timeout.unit]: step.timeout.amount }),
   );
   if (hasPassed(until, now)) {
-    return moved(advance(state, step, 'timeout', now));
+    return moved(advance(state, step, now, { handle: 'timeout' }));
   }
   return {
     state: { ...state, waitingSince: since },
@@ -213,14 +220,15 @@ function visitWaitEvent(
   };
 }
 
-function advance(
-  state: RunState,
-  step: PlanStep,
-  handle: string,
-  now: string,
-  outcome: string = handle,
-  reason?: string,
-): RunState {
+/** Where a step leads and what is recorded of it; `outcome` defaults to the handle's name. */
+interface Taken {
+  handle: string;
+  outcome?: string;
+  reason?: string | undefined;
+}
+
+function advance(state: RunState, step: PlanStep, now: string, taken: Taken): RunState {
+  const { handle, outcome = taken.handle, reason } = taken;
   const record: StepRecord = {
     stepId: step.id,
     kind: step.kind,

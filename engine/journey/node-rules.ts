@@ -30,15 +30,19 @@ function checkNode(node: JourneyNode, eventType: string | undefined, add: Add): 
   switch (node.type) {
     case 'trigger.event':
       if (node.data.filter !== undefined) {
-        checkRules(node.data.filter, eventType, node.id, add, 'data.filter');
+        checkRules(node.data.filter, { eventType, nodeId: node.id, field: 'data.filter' }, add);
       }
       return;
     case 'trigger.schedule':
       checkSchedule(node, add);
-      checkRules(node.data.segment, undefined, node.id, add, 'data.segment');
+      checkRules(
+        node.data.segment,
+        { eventType: undefined, nodeId: node.id, field: 'data.segment' },
+        add,
+      );
       return;
     case 'condition':
-      checkRules(node.data.rules, eventType, node.id, add, 'data.rules');
+      checkRules(node.data.rules, { eventType, nodeId: node.id, field: 'data.rules' }, add);
       return;
     case 'split':
       checkSplit(node, add);
@@ -59,11 +63,10 @@ function checkNode(node: JourneyNode, eventType: string | undefined, add: Add): 
 
 function checkRules(
   rules: RuleGroup,
-  eventType: string | undefined,
-  nodeId: string,
+  at: { eventType: string | undefined; nodeId: string; field: string },
   add: Add,
-  field: string,
 ): void {
+  const { eventType, nodeId, field } = at;
   for (const path of fieldsOf(rules)) {
     if (findVariable(path, eventType) === undefined) {
       add(

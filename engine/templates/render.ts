@@ -13,6 +13,7 @@ export interface RenderedMessage {
 
 // C0 and C1 control characters, DEL, and the Unicode line and paragraph separators: any of them
 // in a header value could start a new header ("Ann\r\nBcc: x@evil.test").
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const HEADER_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
 /**

@@ -37,11 +37,9 @@ export async function loadKnownAppointments(
 /** Remembers an appointment's state after an event about it. */
 export async function saveAppointmentState(
   client: Queryable,
-  source: string,
-  id: string,
-  patientId: string,
-  state: KnownAppointment,
+  appointment: { source: string; id: string; patientId: string; state: KnownAppointment },
 ): Promise<void> {
+  const { source, id, patientId, state } = appointment;
   await client.query(
     `INSERT INTO appointments (source, source_id, patient_id, status, starts_at, ends_at, patient_status)
      VALUES ($1, $2, $3, $4, $5, $6, $7)

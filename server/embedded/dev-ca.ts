@@ -43,7 +43,7 @@ export async function ensureDevCertificates(dir: string): Promise<DevCertificate
     name: 'CN=Pathwell development CA',
     notBefore: new Date(now - DAY_MS),
     notAfter: new Date(now + 3650 * DAY_MS),
-    keys: caKeys as CryptoKeyPair,
+    keys: caKeys,
     signingAlgorithm: ALGORITHM,
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
@@ -61,8 +61,8 @@ export async function ensureDevCertificates(dir: string): Promise<DevCertificate
     issuer: ca.subject,
     notBefore: new Date(now - DAY_MS),
     notAfter: new Date(now + 825 * DAY_MS),
-    publicKey: (leafKeys as CryptoKeyPair).publicKey,
-    signingKey: (caKeys as CryptoKeyPair).privateKey,
+    publicKey: leafKeys.publicKey,
+    signingKey: caKeys.privateKey,
     signingAlgorithm: ALGORITHM,
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
@@ -78,7 +78,7 @@ export async function ensureDevCertificates(dir: string): Promise<DevCertificate
     ],
   });
 
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', (leafKeys as CryptoKeyPair).privateKey);
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey);
   const keyPem = x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(files.ca, ca.toString('pem'));

@@ -83,14 +83,14 @@ function errorHandler(deps: ServerDeps) {
     const problem = problemOf(appError);
     if (!isAppError(appError) || appError.kind === 'unexpected') {
       deps.log.error(
-        { method: req.method, path: req.route?.path ?? req.path, ...errorFacts(appError) },
+        { method: req.method, path: routePath(req), ...errorFacts(appError) },
         'Request failed',
       );
     } else {
       deps.log.info(
         {
           method: req.method,
-          path: req.route?.path ?? req.path,
+          path: routePath(req),
           code: problem.code,
           status: problem.status,
         },
@@ -121,4 +121,8 @@ function fromBodyParser(error: unknown): AppError | undefined {
     return new AppError('unsupported_media_type', 'The body must be UTF-8 encoded.');
   }
   return undefined;
+}
+
+function routePath(req: Request): string {
+  return (req.route as { path?: string } | undefined)?.path ?? req.path;
 }

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../engine/errors/app-error.js';
-import { ERROR_CODES, type ErrorCode } from '../../engine/errors/codes.js';
+import { ERROR_CODES } from '../../engine/errors/codes.js';
 
 /** The RFC 9457 problem body Pathwell answers errors with, plus its stable `code`. */
 export const ProblemSchema = z.object({
@@ -33,7 +33,7 @@ export function problemOf(error: unknown): Problem {
         'internal_error',
         'Pathwell failed to handle the request; the error is logged. Try again, and report it if it persists.',
       );
-  const spec = ERROR_CODES[appError.code as ErrorCode];
+  const spec = ERROR_CODES[appError.code];
   return {
     type: `urn:pathwell:problem:${appError.code}`,
     title: spec.title,

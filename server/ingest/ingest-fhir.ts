@@ -96,13 +96,12 @@ export async function ingestFhir(
         });
         continue;
       }
-      await saveAppointmentState(
-        client,
+      await saveAppointmentState(client, {
         source,
-        planned.subject.id,
+        id: planned.subject.id,
         patientId,
-        planned.appointmentState,
-      );
+        state: planned.appointmentState,
+      });
       result.accepted.push({ eventId: event.id, type: event.type, duplicate: false, runs: [] });
       result.toDispatch.push(event);
     }

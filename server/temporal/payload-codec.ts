@@ -44,12 +44,13 @@ export class EncryptionCodec implements PayloadCodec {
       if (
         encoding === undefined ||
         decoder.decode(encoding) !== ENCRYPTED_ENCODING ||
-        payload.data == null
+        payload.data === undefined ||
+        payload.data === null
       ) {
         return payload;
       }
       const plain = this.keyring.open('temporal', Buffer.from(payload.data), CONTEXT);
-      return proto.temporal.api.common.v1.Payload.decode(plain) as Payload;
+      return proto.temporal.api.common.v1.Payload.decode(plain);
     });
   }
 }

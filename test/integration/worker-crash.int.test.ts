@@ -58,7 +58,7 @@ describe.skipIf(!hasFixtures)('a worker killed with SIGKILL', () => {
 
     const handle = h.temporal.client.workflow.getHandle(workflowId);
     await expect
-      .poll(async () => ((await handle.query('status')) as RunStatus).at, {
+      .poll(async () => (await handle.query<RunStatus>('status')).at, {
         timeout: 60_000,
         interval: 500,
       })
