@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { AppError } from '../engine/errors/app-error.js';
 import type { Config } from './config/config.js';
 import { loadKeyring } from './crypto/keyring.js';
+import { migrateUp } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { initApp, shutdownApp } from './http/app.js';
 import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
@@ -27,6 +28,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
   }
   const keyring = loadKeyring(config);
+  // Every server applies pending migrations under node-pg-migrate's lock before it serves.
+  await migrateUp(config.databaseUrl, log);
   const pool = createPool(config.databaseUrl);
   const temporal = await connectTemporal(
     {
