@@ -11,6 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
+          sequence: { groupOrder: 0 },
           include: [
             'engine/**/*.test.ts',
             'activities/**/*.test.ts',
@@ -25,6 +26,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           environment: 'node',
+          // After the unit project: fast failures first, and the two never compete for cores.
+          sequence: { groupOrder: 1 },
           include: ['**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['test/support/global-setup.ts'],
