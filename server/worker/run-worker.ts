@@ -1,18 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/create-activities.js';
-import { type SmtpPeer, transportSettingsFor } from '../../activities/smtp/smtp-delivery.js';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { transportSettingsFor } from '../../activities/smtp/smtp-delivery.js';
 import { assertSecureTransport } from '../../activities/smtp/transport-policy.js';
 import { AppError } from '../../engine/errors/app-error.js';
 import type { Config } from '../config/config.js';
 import { loadKeyring } from '../crypto/keyring.js';
 import { createPool } from '../db/pool.js';
 import type { Logger } from '../log/logger.js';
-import { EncryptionCodec } from '../temporal/payload-codec.js';
-import { FAILURE_CONVERTER_PATH } from '../temporal/temporal-client.js';
 import { temporalLogger } from './temporal-logger.js';
-import { workflowBundle } from './workflow-bundle.js';
+import { activitySettings, createJourneyWorker, smtpPeerFor } from './journey-worker.js';
 
 /** A running worker, and how to stop it. */
 export interface RunningWorker {
@@ -45,35 +40,15 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
   }
   const keyring = loadKeyring(config);
   const pool = createPool(config.databaseUrl);
-  const smtp: SmtpPeer = {
-    ...config.smtp,
-    ca: config.smtpCaFile === undefined ? undefined : fs.readFileSync(config.smtpCaFile),
-    clientName: new URL(config.publicUrl).hostname,
-  };
+  const smtp = smtpPeerFor(config);
   assertSecureTransport(transportSettingsFor(smtp));
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const worker = await Worker.create({
+  const worker = await createJourneyWorker({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    workflowBundle: await workflowBundle(path.join(config.dataDir, 'cache')),
-    activities: createActivities({
-      pool,
-      keyring,
-      smtp,
-      log,
-      settings: {
-        from: config.from,
-        orgName: config.orgName,
-        orgTimeZone: config.orgTimeZone,
-        publicUrl: config.publicUrl,
-      },
-    }),
-    dataConverter: {
-      payloadCodecs: [new EncryptionCodec(keyring)],
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-    },
-    shutdownGraceTime: '10 seconds',
+    dataDir: config.dataDir,
+    activities: { pool, keyring, smtp, log, settings: activitySettings(config) },
   });
 
   const done = worker.run().finally(async () => {

@@ -1,13 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type express from 'express';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createActivities } from '../../activities/create-activities.js';
 import type { JourneyDocument } from '../../engine/journey/journey.schema.js';
 import { type Config, loadConfig } from '../../server/config/config.js';
 import { Keyring } from '../../server/crypto/keyring.js';
@@ -20,13 +18,12 @@ import { createPool, type Pool } from '../../server/db/pool.js';
 import { initApp } from '../../server/http/app.js';
 import { createLogger, type Logger } from '../../server/log/logger.js';
 import type { ServerDeps } from '../../server/server-deps.js';
-import { EncryptionCodec } from '../../server/temporal/payload-codec.js';
+import { connectTemporal, type TemporalHandle } from '../../server/temporal/temporal-client.js';
 import {
-  connectTemporal,
-  FAILURE_CONVERTER_PATH,
-  type TemporalHandle,
-} from '../../server/temporal/temporal-client.js';
-import { workflowBundle } from '../../server/worker/workflow-bundle.js';
+  activitySettings,
+  createJourneyWorker,
+  smtpPeerFor,
+} from '../../server/worker/journey-worker.js';
 import {
   startTestSmtpServer,
   type TestSmtpOptions,
@@ -117,32 +114,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return;
     }
     const connection = await NativeConnection.connect({ address: environment.temporalAddress });
-    const worker = await Worker.create({
+    const worker = await createJourneyWorker({
       connection,
       namespace: 'default',
       taskQueue: config.taskQueue,
-      workflowBundle: await workflowBundle(path.join(environment.dataDir, 'cache')),
-      activities: createActivities({
+      dataDir: environment.dataDir,
+      activities: {
         pool,
         keyring,
-        smtp: {
-          host: 'localhost',
-          port: smtp.port,
-          implicitTls: false,
-          ca: fs.readFileSync(env.SMTP_CA_FILE as string),
-          clientName: 'localhost',
-        },
+        smtp: smtpPeerFor(config),
         log,
-        settings: {
-          from: config.from,
-          orgName: config.orgName,
-          orgTimeZone: config.orgTimeZone,
-          publicUrl: config.publicUrl,
-        },
-      }),
-      dataConverter: {
-        payloadCodecs: [new EncryptionCodec(keyring)],
-        failureConverterPath: FAILURE_CONVERTER_PATH,
+        settings: activitySettings(config),
       },
     });
     running = { worker, done: worker.run(), connection };
