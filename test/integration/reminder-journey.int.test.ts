@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordEmailOptOut } from '../../server/db/opt-outs.store.js';
 import { DEMO_JOURNEY } from '../../server/journeys/demo-journey.js';
 import { hasFixtures, reminderBundle } from '../support/fixtures.js';
 import { type Harness, startHarness } from '../support/harness.js';
@@ -163,5 +164,26 @@ describe.skipIf(!hasFixtures)('the appointment reminder journey', () => {
 
     expect(result).toMatchObject({ outcome: 'skipped', reason: 'appointment_in_past' });
     expect(harness.smtp.messages.length).toBe(before);
+  });
+
+  it('checks the opt-out at send time: an opt-out recorded while the run waits blocks the send', async () => {
+    const sessions = harness.smtp.sessions();
+    const { bundle, patientId } = reminderBundle({
+      start: new Date(Date.now() + 24 * HOUR + MARGIN_MS),
+    });
+
+    const response = await post(bundle);
+    const row = await harness.pool.query<{ id: string }>(
+      'SELECT id FROM patients WHERE source_id = $1',
+      [patientId],
+    );
+    await recordEmailOptOut(harness.pool, row.rows[0]?.id as string, 'treatment');
+    const result = await runResult(harness, startedRuns(response.body)[0] as string);
+
+    expect(result.steps.find((step) => step.stepId === 'reminder')).toMatchObject({
+      outcome: 'blocked',
+      reason: 'channel_opt_out',
+    });
+    expect(harness.smtp.sessions()).toBe(sessions);
   });
 });
