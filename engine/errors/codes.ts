@@ -83,6 +83,42 @@ export const ERROR_CODES = {
     title: 'A service Pathwell depends on is unavailable',
   },
   internal_error: { status: 500, kind: 'unexpected', title: 'Something went wrong on our side' },
+  // Compliance core (consent, suppression, portal, audit).
+  capability_unknown_deferred: {
+    status: 503,
+    kind: 'operational',
+    title: "The recipient domain's TLS posture is unknown; the send is deferred",
+  },
+  patient_not_found: { status: 404, kind: 'user', title: 'No patient has that id' },
+  authorization_not_found: { status: 404, kind: 'user', title: 'No authorization has that id' },
+  authorization_retained: {
+    status: 409,
+    kind: 'user',
+    title: 'Authorizations and revocations are retained and cannot be deleted',
+  },
+  unsubscribe_token_unknown: {
+    status: 404,
+    kind: 'user',
+    title: 'The unsubscribe link is not known',
+  },
+  portal_message_unknown: { status: 404, kind: 'user', title: 'The secure message is not known' },
+  portal_message_expired: { status: 410, kind: 'user', title: 'The secure message has expired' },
+  portal_auth_lockout: {
+    status: 423,
+    kind: 'user',
+    title: 'Too many wrong codes: the secure message is locked',
+  },
+  portal_code_invalid: {
+    status: 401,
+    kind: 'user',
+    title: 'The one-time code is wrong or expired',
+  },
+  csv_invalid: { status: 400, kind: 'user', title: 'The CSV file is not valid' },
+  dsn_unrecognised: {
+    status: 422,
+    kind: 'user',
+    title: 'The body is not a delivery status notification Pathwell can read',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /**

@@ -11,6 +11,7 @@ import { createPool } from '../db/pool.js';
 import type { Logger } from '../log/logger.js';
 import { EncryptionCodec } from '../temporal/payload-codec.js';
 import { FAILURE_CONVERTER_PATH } from '../temporal/temporal-client.js';
+import { activityDepsOf } from './activity-deps-of.js';
 import { temporalLogger } from './temporal-logger.js';
 import { workflowBundle } from './workflow-bundle.js';
 
@@ -57,18 +58,7 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     workflowBundle: await workflowBundle(path.join(config.dataDir, 'cache')),
-    activities: createActivities({
-      pool,
-      keyring,
-      smtp,
-      log,
-      settings: {
-        from: config.from,
-        orgName: config.orgName,
-        orgTimeZone: config.orgTimeZone,
-        publicUrl: config.publicUrl,
-      },
-    }),
+    activities: createActivities(activityDepsOf(config, { pool, keyring, smtp, log })),
     dataConverter: {
       payloadCodecs: [new EncryptionCodec(keyring)],
       failureConverterPath: FAILURE_CONVERTER_PATH,

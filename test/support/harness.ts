@@ -8,6 +8,7 @@ import type express from 'express';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/create-activities.js';
+import type { PostureSource } from '../../activities/posture/posture-source.js';
 import type { JourneyDocument } from '../../engine/journey/journey.schema.js';
 import { type Config, loadConfig } from '../../server/config/config.js';
 import { Keyring } from '../../server/crypto/keyring.js';
@@ -26,6 +27,7 @@ import {
   FAILURE_CONVERTER_PATH,
   type TemporalHandle,
 } from '../../server/temporal/temporal-client.js';
+import { activityDepsOf } from '../../server/worker/activity-deps-of.js';
 import { workflowBundle } from '../../server/worker/workflow-bundle.js';
 import {
   startTestSmtpServer,
@@ -65,6 +67,8 @@ export interface HarnessOptions {
   /** Start an in-process worker now (default true). */
   withWorker?: boolean;
   env?: Record<string, string>;
+  /** Recipient-domain postures, standing in for the DNS and MX probe (default: the relay's). */
+  posture?: PostureSource;
 }
 
 /**
@@ -122,24 +126,24 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       namespace: 'default',
       taskQueue: config.taskQueue,
       workflowBundle: await workflowBundle(path.join(environment.dataDir, 'cache')),
-      activities: createActivities({
-        pool,
-        keyring,
-        smtp: {
-          host: 'localhost',
-          port: smtp.port,
-          implicitTls: false,
-          ca: fs.readFileSync(env.SMTP_CA_FILE as string),
-          clientName: 'localhost',
-        },
-        log,
-        settings: {
-          from: config.from,
-          orgName: config.orgName,
-          orgTimeZone: config.orgTimeZone,
-          publicUrl: config.publicUrl,
-        },
-      }),
+      activities: createActivities(
+        activityDepsOf(
+          config,
+          {
+            pool,
+            keyring,
+            smtp: {
+              host: 'localhost',
+              port: smtp.port,
+              implicitTls: false,
+              ca: fs.readFileSync(env.SMTP_CA_FILE as string),
+              clientName: 'localhost',
+            },
+            log,
+          },
+          options.posture === undefined ? {} : { posture: options.posture },
+        ),
+      ),
       dataConverter: {
         payloadCodecs: [new EncryptionCodec(keyring)],
         failureConverterPath: FAILURE_CONVERTER_PATH,
