@@ -8,6 +8,7 @@ import type express from 'express';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/create-activities.js';
+import type { ActivityDeps } from '../../activities/activity-deps.js';
 import type { PostureSource } from '../../activities/posture/posture-source.js';
 import type { JourneyDocument } from '../../engine/journey/journey.schema.js';
 import { type Config, loadConfig } from '../../server/config/config.js';
@@ -19,6 +20,7 @@ import {
 } from '../../server/db/journeys.store.js';
 import { createPool, type Pool } from '../../server/db/pool.js';
 import { initApp } from '../../server/http/app.js';
+import { serverMailer } from '../../server/mail/server-mailer.js';
 import { createLogger, type Logger } from '../../server/log/logger.js';
 import type { ServerDeps } from '../../server/server-deps.js';
 import { EncryptionCodec } from '../../server/temporal/payload-codec.js';
@@ -51,6 +53,8 @@ export interface Harness {
   log: Logger;
   app: express.Express;
   deps: ServerDeps;
+  /** What the worker's activities run with (the DKIM key, the posture source, …). */
+  activityDeps: ActivityDeps;
   smtp: TestSmtpServer;
   /** Starts an in-process worker (the default) unless one is running. */
   startWorker: () => Promise<void>;
@@ -111,7 +115,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     { address: environment.temporalAddress, namespace: 'default', taskQueue: config.taskQueue },
     keyring,
   );
-  const deps: ServerDeps = { config, pool, keyring, temporal, log };
+  const smtpPeer = {
+    host: 'localhost',
+    port: smtp.port,
+    implicitTls: false,
+    ca: fs.readFileSync(env.SMTP_CA_FILE as string),
+    clientName: 'localhost',
+  };
+  const activityDeps = activityDepsOf(
+    config,
+    { pool, keyring, smtp: smtpPeer, log },
+    options.posture === undefined ? {} : { posture: options.posture },
+  );
+  const mailer = serverMailer({ smtp: smtpPeer, from: config.from, dkim: activityDeps.dkim });
+  const deps: ServerDeps = { config, pool, keyring, temporal, log, mailer };
   const app = initApp(deps);
 
   let running: { worker: Worker; done: Promise<void>; connection: NativeConnection } | undefined;
@@ -126,24 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       namespace: 'default',
       taskQueue: config.taskQueue,
       workflowBundle: await workflowBundle(path.join(environment.dataDir, 'cache')),
-      activities: createActivities(
-        activityDepsOf(
-          config,
-          {
-            pool,
-            keyring,
-            smtp: {
-              host: 'localhost',
-              port: smtp.port,
-              implicitTls: false,
-              ca: fs.readFileSync(env.SMTP_CA_FILE as string),
-              clientName: 'localhost',
-            },
-            log,
-          },
-          options.posture === undefined ? {} : { posture: options.posture },
-        ),
-      ),
+      activities: createActivities(activityDeps),
       dataConverter: {
         payloadCodecs: [new EncryptionCodec(keyring)],
         failureConverterPath: FAILURE_CONVERTER_PATH,
@@ -174,6 +174,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log,
     app,
     deps,
+    activityDeps,
     smtp,
     startWorker,
     stopWorker,
