@@ -4,7 +4,6 @@ import { AppError } from '../../engine/errors/app-error.js';
 import { patientFieldValues } from '../../engine/events/patient-record.js';
 import { runTimeZone } from '../../engine/interpreter/facts.js';
 import type { SendReport } from '../../engine/interpreter/interpret.js';
-import type { PlanStep } from '../../engine/plan/plan.types.js';
 import {
   decideProtection,
   type ProtectionDecision,
@@ -314,10 +313,8 @@ async function loadContext(deps: ActivityDeps, input: SendEmailInput): Promise<S
     { timeZone: patient.timeZone, fields: {} },
     deps.settings.orgTimeZone,
   );
-  return { input, step: step as SendStep, event, patient, messageId, zone, evidence: {} };
+  return { input, step, event, patient, messageId, zone, evidence: {} };
 }
-
-type SendStep = Extract<PlanStep, { kind: 'send.email' }>;
 
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1);

@@ -114,7 +114,10 @@ export async function countWrongCode(
     [id, lockAt],
   );
   const row = result.rows[0];
-  return { attempts: row?.otp_attempts ?? lockAt, isLocked: row?.locked_at != null };
+  return {
+    attempts: row?.otp_attempts ?? lockAt,
+    isLocked: row !== undefined && row.locked_at !== null,
+  };
 }
 
 /** Spends the current code (a code opens the message once). */

@@ -104,7 +104,7 @@ export function auditRoutes(deps: ServerDeps): Route[] {
           'params',
         );
         const events = await queryAudit(deps.pool, { messageId }, { afterSeq: 0, limit: 1_000 });
-        const delivery = await deps.pool.query(
+        const delivery = await deps.pool.query<Record<string, unknown>>(
           `SELECT state, method, reason, attempts, resent_after_unknown, recipient_domain, recipient_hash,
              mime_sha256, smtp_code, tls, envelope_id, created_at, updated_at
            FROM deliveries WHERE message_id = $1`,
