@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditOf, postAppointment, sendJourney } from '../support/compliance.js';
@@ -119,6 +123,35 @@ describe.skipIf(!hasFixtures)('the secure portal and the audit chain', () => {
     expect(rows.rowCount).toBe(1);
   });
 
+  function auditCli(...args: string[]) {
+    return spawnSync(process.execPath, [path.resolve('bin/pathwell.js'), 'audit', ...args], {
+      env: {
+        ...process.env,
+        DATABASE_URL: h.config.databaseUrl,
+        PATHWELL_MASTER_KEY: h.masterKey,
+        PATHWELL_DATA_DIR: h.config.dataDir,
+        PATHWELL_LOG_LEVEL: 'warn',
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  }
+
+  it('pathwell audit verify exits 0 on an intact chain and writes an exportable checkpoint', () => {
+    const out = path.join(os.tmpdir(), `checkpoint-${Date.now()}.json`);
+
+    const checkpoint = auditCli('checkpoint', '--out', out);
+    const verified = auditCli('verify', '--checkpoint', out);
+
+    expect(checkpoint.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(out, 'utf8'))).toMatchObject({
+      publicKey: expect.stringContaining('PUBLIC KEY'),
+    });
+    expect(verified.status).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true });
+    fs.rmSync(out);
+  });
+
   it('AC-SEC-6 verifies the chain, then finds an altered row and deleted newest rows', async () => {
     const clean = await request(h.app).get('/api/audit/verify');
     expect(clean.body).toMatchObject({ ok: true, faults: [] });
@@ -134,6 +167,9 @@ describe.skipIf(!hasFixtures)('the secure portal and the audit chain', () => {
     await h.pool.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete');
     await h.pool.query("UPDATE audit_events SET reason = 'treatment_contact_ok' WHERE seq = 2");
     const altered = await request(h.app).get('/api/audit/verify');
+    const cli = auditCli('verify');
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toContain('row_altered');
     expect(altered.body.ok).toBe(false);
     expect(altered.body.faults).toContainEqual(
       expect.objectContaining({ kind: 'row_altered', seq: 2 }),
