@@ -101,24 +101,7 @@ export const ERROR_CODES = {
     kind: 'user',
     title: 'The unsubscribe link is not known',
   },
-  portal_message_unknown: { status: 404, kind: 'user', title: 'The secure message is not known' },
-  portal_message_expired: { status: 410, kind: 'user', title: 'The secure message has expired' },
-  portal_auth_lockout: {
-    status: 423,
-    kind: 'user',
-    title: 'Too many wrong codes: the secure message is locked',
-  },
-  portal_code_invalid: {
-    status: 401,
-    kind: 'user',
-    title: 'The one-time code is wrong or expired',
-  },
   csv_invalid: { status: 400, kind: 'user', title: 'The CSV file is not valid' },
-  dsn_unrecognised: {
-    status: 422,
-    kind: 'user',
-    title: 'The body is not a delivery status notification Pathwell can read',
-  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /**
