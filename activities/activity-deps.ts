@@ -1,6 +1,10 @@
+import type { ComplianceConfig } from '../server/config/config.js';
+import type { KeyProvider } from '../server/crypto/key-provider.js';
 import type { Keyring } from '../server/crypto/keyring.js';
 import type { Pool } from '../server/db/pool.js';
 import type { Logger } from '../server/log/logger.js';
+import type { PostureSource } from './posture/posture-source.js';
+import type { DkimKey } from './send/dkim-sign.js';
 import type { SmtpPeer } from './smtp/smtp-delivery.js';
 
 /** What activities need from the process that runs them. Tests build the same object. */
@@ -15,4 +19,9 @@ export interface ActivityDeps {
     orgTimeZone: string;
     publicUrl: string;
   };
+  // Compliance core.
+  compliance: ComplianceConfig;
+  keyProvider: KeyProvider;
+  dkim: DkimKey;
+  posture: PostureSource;
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../engine/errors/app-error.js';
@@ -9,6 +10,8 @@ import { initApp, shutdownApp } from './http/app.js';
 import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
 import type { Logger } from './log/logger.js';
 import { connectTemporal } from './temporal/temporal-client.js';
+import { loadDkimKey } from './config/dkim-key.js';
+import { type ServerMailer, serverMailer } from './mail/server-mailer.js';
 
 /** A running API server, and how to stop it. */
 export interface RunningServer {
@@ -39,7 +42,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     keyring,
   );
-  const deps = { config, pool, keyring, temporal, log };
+  const deps = { config, pool, keyring, temporal, log, ...mailerOf(config) };
   const app = initApp(deps);
   const loop = startDispatcherLoop({ ...deps, orgTimeZone: config.orgTimeZone }, log);
 
@@ -57,5 +60,30 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await temporal.connection.close();
       await pool.end();
     },
+  };
+}
+
+// The server sends portal one-time codes itself, over the same transport as the worker.
+function mailerOf(config: Config): { mailer?: ServerMailer } {
+  if (config.smtp === undefined) {
+    return {};
+  }
+  const dkim = loadDkimKey({
+    keyFile: config.compliance.dkimKeyFile,
+    domain: config.compliance.dkimDomain,
+    selector: config.compliance.dkimSelector,
+    dataDir: config.dataDir,
+    mode: config.mode,
+  });
+  return {
+    mailer: serverMailer({
+      smtp: {
+        ...config.smtp,
+        ca: config.smtpCaFile === undefined ? undefined : fs.readFileSync(config.smtpCaFile),
+        clientName: new URL(config.publicUrl).hostname,
+      },
+      from: config.from,
+      dkim,
+    }),
   };
 }

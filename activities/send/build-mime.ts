@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { RenderedMessage } from '../../engine/templates/render.js';
+import { type DkimKey, dkimSign } from './dkim-sign.js';
 
 /** A finished message: the bytes handed to the peer and their hash for the ledger. */
 export interface BuiltMessage {
@@ -15,6 +16,10 @@ export interface MessageEnvelope {
   messageId: string;
   /** An opaque reference for bounce correlation (RFC 3461 ENVID); never PHI. */
   reference: string;
+  /** Marketing: RFC 2369 / RFC 8058 one-click unsubscribe, an https and a mailto URI. */
+  unsubscribe?: { https: string; mailto: string } | undefined;
+  /** Every message is DKIM-signed over its final bytes. */
+  dkim: DkimKey;
 }
 
 /**
@@ -36,12 +41,24 @@ export async function buildMime(
     text: message.text,
     html,
     messageId: envelope.messageId,
-    headers: { 'X-Pathwell-Ref': envelope.reference },
+    headers: { 'X-Pathwell-Ref': envelope.reference, ...unsubscribeHeaders(envelope) },
   });
-  const raw = await new Promise<Buffer>((resolve, reject) =>
+  const unsigned = await new Promise<Buffer>((resolve, reject) =>
     composer.compile().build((error, built) => (error ? reject(error) : resolve(built))),
   );
+  const raw = await dkimSign(unsigned, envelope.dkim);
   return { raw, sha256: createHash('sha256').update(raw).digest('hex') };
+}
+
+// nodemailer's `list` option does not write List-Unsubscribe-Post, so both go in as headers.
+function unsubscribeHeaders(envelope: MessageEnvelope): Record<string, string> {
+  if (envelope.unsubscribe === undefined) {
+    return {};
+  }
+  return {
+    'List-Unsubscribe': `<${envelope.unsubscribe.https}>, <${envelope.unsubscribe.mailto}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
 }
 
 function preheaderBlock(preheader: string): string {

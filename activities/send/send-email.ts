@@ -1,23 +1,27 @@
-import { decideConsent } from '../../engine/consent/decide-consent.js';
+import { DateTime } from 'luxon';
+import { type ConsentDecision, decideConsent } from '../../engine/consent/decide-consent.js';
 import { AppError } from '../../engine/errors/app-error.js';
-import type { CareEvent } from '../../engine/events/care-event.js';
-import { type PatientRecord, patientFieldValues } from '../../engine/events/patient-record.js';
+import { patientFieldValues } from '../../engine/events/patient-record.js';
 import { runTimeZone } from '../../engine/interpreter/facts.js';
 import type { SendReport } from '../../engine/interpreter/interpret.js';
-import type { PlanStep } from '../../engine/plan/plan.types.js';
-import { decideProtection } from '../../engine/protection/decide-protection.js';
-import { renderMessage } from '../../engine/templates/render.js';
+import {
+  decideProtection,
+  type ProtectionDecision,
+} from '../../engine/protection/decide-protection.js';
+import { type RenderedMessage, renderMessage } from '../../engine/templates/render.js';
 import { sha256Hex } from '../../engine/util/hash.js';
-import { type AuditEntry, appendAudit } from '../../server/db/audit.store.js';
-import { findDelivery, markInFlight, settleDelivery } from '../../server/db/deliveries.store.js';
+import { appendAudit } from '../../server/db/audit.store.js';
+import { findDelivery, settleDelivery } from '../../server/db/deliveries.store.js';
 import { loadEvent } from '../../server/db/inbox.store.js';
 import { loadVersion } from '../../server/db/journeys.store.js';
-import { findEmailOptOut } from '../../server/db/opt-outs.store.js';
 import { loadPatient } from '../../server/db/patients.store.js';
+import { issueUnsubscribeToken } from '../../server/db/unsubscribe-tokens.store.js';
 import type { ActivityDeps } from '../activity-deps.js';
+import { escrowMessage } from '../portal/escrow.js';
+import { portalNotification } from '../portal/notification.js';
 import { type RunProgress, recordRunSteps } from '../record-run-end.js';
-import { deliver } from '../smtp/smtp-delivery.js';
-import { buildMime } from './build-mime.js';
+import { gatherConsentFacts, gatherProtectionFacts } from './gather-facts.js';
+import { auditBase, block, handOver, type SendContext } from './send-outcome.js';
 
 /** Which send of which run: references only, so Temporal history carries no PHI. */
 export interface SendEmailInput {
@@ -32,20 +36,13 @@ export interface SendEmailInput {
   progress: Omit<RunProgress, 'workflowId'>;
 }
 
-type SendStep = Extract<PlanStep, { kind: 'send.email' }>;
-
-interface SendContext {
-  input: SendEmailInput;
-  step: SendStep;
-  event: CareEvent;
-  patient: PatientRecord;
-  messageId: string;
-}
+type Allowed = Extract<ConsentDecision, { allowed: true }>;
+type Delivered = Extract<ProtectionDecision, { outcome: 'deliver' }>;
 
 /**
  * One attempt at one send: consent, then protection, then render, then deliver, then record,
- * all decided afresh in this attempt. A message the ledger says the peer already accepted is
- * never sent again; a blocked send opens no SMTP connection.
+ * all decided afresh in this attempt (COMPLIANCE.md AC-DEC-13, AC-SUP-3). A message the ledger
+ * says the peer already accepted is never sent again; a blocked send opens no SMTP connection.
  */
 export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Promise<SendReport> {
   await recordRunSteps(deps, { workflowId: input.workflowId, ...input.progress });
@@ -54,203 +51,241 @@ export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Prom
   if (prior?.state === 'accepted') {
     return { outcome: 'sent', reason: 'already_accepted' };
   }
+  const now = new Date().toISOString();
 
-  const optOut = await findEmailOptOut(deps.pool, input.patientId, context.step.purpose);
-  const consent = decideConsent({
-    purpose: context.step.purpose,
-    hasEmailAddress: context.patient.email !== undefined,
-    isDeceased: context.patient.deceased,
-    emailOptOut: optOut,
-  });
+  const consentFacts = await gatherConsentFacts(
+    deps,
+    { ...context, patientId: input.patientId },
+    now,
+  );
+  const consent = decideConsent(consentFacts);
+  context.evidence.classification = consentFacts.classified;
   if (!consent.allowed) {
-    return block(deps, context, { reason: consent.reason, details: { stage: 'consent' } });
+    return block(deps, context, {
+      reason: consent.reason,
+      details: { stage: 'consent', ...consent.details },
+    });
   }
+  context.evidence.consent = consentEvidence(consent);
 
-  const protection = decideProtection({
-    policy: context.step.protection,
-    sensitivity: context.step.template.sensitivity,
-  });
-  if (protection.method === 'blocked') {
+  const { facts, posture, preferenceVersion } = await gatherProtectionFacts(
+    deps,
+    {
+      step: context.step,
+      patientId: input.patientId,
+      purpose: consent.purpose,
+      address: consent.address,
+    },
+    prior,
+    now,
+  );
+  const protection = decideProtection(facts);
+  context.evidence.protection = {
+    row: protection.row,
+    posture: posture.transport,
+    postureSource: posture.source,
+    ...(preferenceVersion === undefined ? {} : { preferenceVersion }),
+  };
+  if (protection.outcome === 'blocked') {
     return block(deps, context, { reason: protection.reason, details: { stage: 'protection' } });
   }
-
-  return deliverMessage(deps, context, consent.reason, protection.method);
+  if (protection.outcome === 'deferred') {
+    return defer(deps, context);
+  }
+  return deliverWith(deps, context, consent, protection);
 }
 
-async function deliverMessage(
+async function deliverWith(
   deps: ActivityDeps,
   context: SendContext,
-  consentReason: string,
-  method: 'tls_verified',
+  consent: Allowed,
+  protection: Delivered,
 ): Promise<SendReport> {
-  const { input, patient } = context;
-  const to = patient.email as string;
-  const zone = runTimeZone(
-    context.event,
-    { timeZone: patient.timeZone, fields: {} },
-    deps.settings.orgTimeZone,
+  const address = consent.address;
+  const content = await renderOrAudit(deps, context, await contentValues(deps, context, consent));
+  const marketing = consent.purpose === 'marketing';
+  const unsubscribe = marketing ? await unsubscribeLinks(deps, context, address) : undefined;
+
+  switch (protection.method) {
+    case 'portal': {
+      const notification = await portalNotice(deps, context, address, content);
+      return handOver(deps, context, {
+        to: address,
+        message: notification,
+        method: 'portal',
+        allowedReason: consent.reason,
+        protectionReason: protection.reason,
+        unsubscribe,
+      });
+    }
+    case 'pgp':
+      throw new AppError('internal_error', 'PGP delivery is not built; no key can be valid yet.');
+    case 'tls_verified':
+    case 'unencrypted_patient_accepted':
+    case 'tls_opportunistic':
+      return handOver(deps, context, {
+        to: address,
+        message: content,
+        method: protection.method,
+        allowedReason: consent.reason,
+        protectionReason: protection.reason,
+        unsubscribe,
+        ...(protection.warningVersion === undefined
+          ? {}
+          : { warningVersion: protection.warningVersion }),
+        reroute: () => rerouteToPortal(deps, context, consent, content),
+      });
+  }
+}
+
+// AC-BNC-3: a 5.7.x refusal (TLS or policy) re-routes through the portal when the table allows
+// it for this purpose, instead of suppressing the patient.
+async function rerouteToPortal(
+  deps: ActivityDeps,
+  context: SendContext,
+  consent: Allowed,
+  content: RenderedMessage,
+): Promise<SendReport | undefined> {
+  const { facts } = await gatherProtectionFacts(
+    deps,
+    {
+      step: context.step,
+      patientId: context.input.patientId,
+      purpose: consent.purpose,
+      address: consent.address,
+    },
+    undefined,
+    new Date().toISOString(),
   );
-  const rendered = await renderOrAudit(deps, context, zone);
-  const built = await buildMime(rendered, {
-    from: deps.settings.from,
-    to,
-    messageId: context.messageId,
-    reference: sha256Hex(`${input.workflowId}\u0000${input.stepId}\u0000ref`).slice(0, 24),
+  const decision = decideProtection({ ...facts, transport: 'tls_unverified' });
+  if (decision.outcome !== 'deliver' || decision.method !== 'portal') {
+    return undefined;
+  }
+  const notification = await portalNotice(deps, context, consent.address, content);
+  return handOver(deps, context, {
+    to: consent.address,
+    message: notification,
+    method: 'portal',
+    allowedReason: consent.reason,
+    protectionReason: 'smtp_policy_rejected_fallback_portal',
+    unsubscribe: undefined,
   });
-  const recipientDomain = to.slice(to.lastIndexOf('@') + 1).toLowerCase();
-  const ledgerKey = {
+}
+
+async function portalNotice(
+  deps: ActivityDeps,
+  context: SendContext,
+  address: string,
+  content: RenderedMessage,
+): Promise<RenderedMessage> {
+  const expires = DateTime.now().plus({ days: deps.compliance.portalTtlDays });
+  const token = await escrowMessage(deps, {
+    patientId: context.input.patientId,
+    workflowId: context.input.workflowId,
+    stepId: context.input.stepId,
+    messageId: context.messageId,
+    address,
+    content,
+    expiresAt: expires.toUTC().toISO() ?? '',
+  });
+  const zone = deps.settings.orgTimeZone;
+  return portalNotification(
+    `${deps.settings.publicUrl}/m/${token}`,
+    expires.setZone(zone).setLocale('en-US').toFormat('LLLL d, yyyy'),
+    deps.settings.orgName,
+  );
+}
+
+async function unsubscribeLinks(
+  deps: ActivityDeps,
+  context: SendContext,
+  address: string,
+): Promise<{ https: string; mailto: string }> {
+  const token = await issueUnsubscribeToken(deps.pool, deps.keyring, {
+    address,
+    patientId: context.input.patientId,
+    messageId: context.messageId,
+    seed: `${context.input.workflowId}\u0000${context.input.stepId}`,
+  });
+  return {
+    https: `${deps.settings.publicUrl}/u/${token}`,
+    mailto: `mailto:${deps.compliance.unsubscribeMailto}?subject=unsubscribe%20${token}`,
+  };
+}
+
+async function defer(deps: ActivityDeps, context: SendContext): Promise<never> {
+  const { input } = context;
+  await settleDelivery(deps.pool, {
     workflowId: input.workflowId,
     stepId: input.stepId,
     messageId: context.messageId,
-  };
-
-  const result = await deliver(deps.smtp, {
-    from: deps.settings.from.address,
-    to,
-    raw: built.raw,
-    beforeTransmit: async () => {
-      const row = await markInFlight(deps.pool, {
-        ...ledgerKey,
-        method,
-        recipientDomain,
-        recipientHash: deps.keyring.lookupHash(to.toLowerCase()),
-        mimeSha256: built.sha256,
-      });
-      if (row.resentAfterUnknown) {
-        deps.log.warn(
-          { workflowId: input.workflowId, stepId: input.stepId },
-          'Resending after an unknown outcome',
-        );
-      }
-    },
+    state: 'deferred',
+    reason: 'capability_unknown_deferred',
   });
-  const audit = auditBase(context, recipientDomain);
-
-  switch (result.kind) {
-    case 'accepted': {
-      const row = await findDelivery(deps.pool, input.workflowId, input.stepId);
-      await settleDelivery(deps.pool, {
-        ...ledgerKey,
-        state: 'accepted',
-        method,
-        smtpCode: result.smtpCode,
-        tls: { ...result.tls },
-      });
-      await appendAudit(deps.pool, {
-        ...audit,
-        decision: 'allowed',
-        reason: consentReason,
-        method,
-        details: {
-          smtpCode: result.smtpCode,
-          tls: result.tls,
-          mimeSha256: built.sha256,
-          resentAfterUnknown: row?.resentAfterUnknown === true,
-        },
-      });
-      return row?.resentAfterUnknown === true
-        ? { outcome: 'sent', reason: 'resent_after_unknown_outcome' }
-        : { outcome: 'sent' };
-    }
-    case 'tls_failed':
-      return block(deps, context, {
-        reason: result.reason,
-        details: { stage: 'transport', resultType: result.resultType },
-        recipientDomain,
-      });
-    case 'rejected':
-      await settleDelivery(deps.pool, {
-        ...ledgerKey,
-        state: 'rejected',
-        reason: 'smtp_rejected',
-        smtpCode: result.smtpCode,
-      });
-      await appendAudit(deps.pool, {
-        ...audit,
-        decision: 'allowed',
-        reason: 'smtp_rejected',
-        method,
-        details: { smtpCode: result.smtpCode, enhancedStatus: result.enhancedStatus ?? null },
-      });
-      return { outcome: 'rejected', reason: 'smtp_rejected' };
-    case 'deferred':
-      await settleDelivery(deps.pool, {
-        ...ledgerKey,
-        state: 'deferred',
-        reason: 'smtp_transient_failure',
-        smtpCode: result.smtpCode,
-      });
-      throw new AppError(
-        'smtp_transient_failure',
-        `The SMTP peer did not take the message (${result.smtpCode ?? result.errorCode ?? 'no answer'}); Temporal retries with backoff.`,
-      );
-    case 'unknown':
-      throw new AppError(
-        'smtp_transient_failure',
-        `The SMTP connection ended before the peer answered (${result.errorCode ?? 'no code'}); the retry resends under the same Message-ID.`,
-      );
-  }
+  await appendAudit(deps.pool, {
+    ...auditBase(context, undefined),
+    decision: 'deferred',
+    reason: 'capability_unknown_deferred',
+    details: { stage: 'protection', ...context.evidence },
+  });
+  throw new AppError(
+    'capability_unknown_deferred',
+    "The recipient domain's TLS posture is unknown; the send is retried, and after 4 hours decided as if it had no TLS.",
+  );
 }
 
-async function renderOrAudit(deps: ActivityDeps, context: SendContext, zone: string) {
+async function contentValues(
+  deps: ActivityDeps,
+  context: SendContext,
+  consent: Allowed,
+): Promise<Record<string, unknown>> {
+  const { patient, event } = context;
+  const values: Record<string, unknown> = {
+    ...patientFieldValues(patient),
+    'patient.timeZone': context.zone,
+    'organisation.name': deps.settings.orgName,
+    'organisation.postalAddress': deps.compliance.orgPostalAddress,
+  };
+  if (consent.purpose === 'marketing') {
+    values['links.unsubscribe'] = (await unsubscribeLinks(deps, context, consent.address)).https;
+  }
+  for (const [group, members] of Object.entries(event.data)) {
+    if (members !== null && typeof members === 'object' && !Array.isArray(members)) {
+      for (const [name, value] of Object.entries(members as Record<string, unknown>)) {
+        values[`${group}.${name}`] = value;
+      }
+    }
+  }
+  return values;
+}
+
+async function renderOrAudit(
+  deps: ActivityDeps,
+  context: SendContext,
+  values: Record<string, unknown>,
+): Promise<RenderedMessage> {
   try {
-    return renderMessage(context.step.template, renderValues(deps, context, zone), zone);
+    return renderMessage(context.step.template, values, context.zone);
   } catch (error) {
     const reason = error instanceof AppError ? error.code : 'template_render_failed';
     await appendAudit(deps.pool, {
       ...auditBase(context, undefined),
       decision: 'blocked',
       reason,
-      details: { stage: 'render' },
+      details: { stage: 'render', ...context.evidence },
     });
     throw error;
   }
 }
 
-interface Blocked {
-  reason: string;
-  details: Record<string, unknown>;
-  recipientDomain?: string;
-}
-
-async function block(
-  deps: ActivityDeps,
-  context: SendContext,
-  blocked: Blocked,
-): Promise<SendReport> {
-  const { reason, details, recipientDomain } = blocked;
-  const { input } = context;
-  await settleDelivery(deps.pool, {
-    workflowId: input.workflowId,
-    stepId: input.stepId,
-    messageId: context.messageId,
-    state: 'blocked',
-    reason,
-  });
-  await appendAudit(deps.pool, {
-    ...auditBase(context, recipientDomain),
-    decision: 'blocked',
-    reason,
-    details,
-  });
-  deps.log.info({ workflowId: input.workflowId, stepId: input.stepId, reason }, 'Send blocked');
-  return { outcome: 'blocked', reason };
-}
-
-function auditBase(context: SendContext, recipientDomain: string | undefined): AuditEntry {
-  const { input, step } = context;
+function consentEvidence(consent: Allowed): Record<string, unknown> {
   return {
-    actorId: 'pathwell-worker',
-    actorType: 'service',
-    action: 'send.email',
-    patientId: input.patientId,
-    journeyId: input.journeyId,
-    versionId: input.versionId,
-    workflowId: input.workflowId,
-    stepId: input.stepId,
-    messageId: context.messageId,
-    purpose: step.purpose,
-    ...(recipientDomain === undefined ? {} : { recipientDomain }),
+    reason: consent.reason,
+    purpose: consent.purpose,
+    ...(consent.authorization === undefined ? {} : { authorization: consent.authorization }),
+    ...(consent.confidentialRequestId === undefined
+      ? {}
+      : { confidentialRequestId: consent.confidentialRequestId }),
   };
 }
 
@@ -271,29 +306,14 @@ async function loadContext(deps: ActivityDeps, input: SendEmailInput): Promise<S
       `Event "${input.eventId}" or patient "${input.patientId}" is missing from the database.`,
     );
   }
-  const messageId = `<${sha256Hex(`${input.workflowId}\u0000${input.stepId}`).slice(0, 32)}@${domainOf(deps.settings.from.address)}>`;
-  return { input, step, event, patient, messageId };
-}
-
-function renderValues(
-  deps: ActivityDeps,
-  context: SendContext,
-  zone: string,
-): Record<string, unknown> {
-  const { patient, event } = context;
-  const values: Record<string, unknown> = {
-    ...patientFieldValues(patient),
-    'patient.timeZone': zone,
-    'organisation.name': deps.settings.orgName,
-  };
-  for (const [group, members] of Object.entries(event.data)) {
-    if (members !== null && typeof members === 'object' && !Array.isArray(members)) {
-      for (const [name, value] of Object.entries(members as Record<string, unknown>)) {
-        values[`${group}.${name}`] = value;
-      }
-    }
-  }
-  return values;
+  const fromDomain = domainOf(deps.settings.from.address);
+  const messageId = `<${sha256Hex(`${input.workflowId}\u0000${input.stepId}`).slice(0, 32)}@${fromDomain}>`;
+  const zone = runTimeZone(
+    event,
+    { timeZone: patient.timeZone, fields: {} },
+    deps.settings.orgTimeZone,
+  );
+  return { input, step, event, patient, messageId, zone, evidence: {} };
 }
 
 function domainOf(address: string): string {

@@ -83,6 +83,25 @@ export const ERROR_CODES = {
     title: 'A service Pathwell depends on is unavailable',
   },
   internal_error: { status: 500, kind: 'unexpected', title: 'Something went wrong on our side' },
+  // Compliance core (consent, suppression, portal, audit).
+  capability_unknown_deferred: {
+    status: 503,
+    kind: 'operational',
+    title: "The recipient domain's TLS posture is unknown; the send is deferred",
+  },
+  patient_not_found: { status: 404, kind: 'user', title: 'No patient has that id' },
+  authorization_not_found: { status: 404, kind: 'user', title: 'No authorization has that id' },
+  authorization_retained: {
+    status: 409,
+    kind: 'user',
+    title: 'Authorizations and revocations are retained and cannot be deleted',
+  },
+  unsubscribe_token_unknown: {
+    status: 404,
+    kind: 'user',
+    title: 'The unsubscribe link is not known',
+  },
+  csv_invalid: { status: 400, kind: 'user', title: 'The CSV file is not valid' },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /**

@@ -24,6 +24,9 @@ export const JOURNEY_ISSUE_CODES = {
   phi_in_header: 'A subject, preheader or sender name uses a variable that is PHI',
   marketing_unsubscribe_missing: 'A marketing email lacks the unsubscribe link',
   marketing_postal_address_missing: "A marketing email lacks the organisation's postal address",
+  refill_classification_missing:
+    'A refill reminder does not declare its drug and what the organisation is paid for it',
+  marketing_campaign_missing: 'A marketing email does not name the campaign it belongs to',
   split_percent_sum: 'Split percentages do not add up to 100',
   split_branch_duplicate: 'Two split branches share an id',
   wait_anchor_not_time: 'A wait anchor is not a date or time variable of the trigger event',

@@ -190,11 +190,35 @@ function checkSend(node: NodeOf<'send.email'>, eventType: string | undefined, ad
     }
   }
 
+  checkClassification(node, eventType, add);
   if (node.data.purpose === 'marketing') {
     checkMarketing(
       node,
       analysis.uses.map((use) => `${use.part}:${use.path}`),
       add,
+    );
+  }
+}
+
+// AC-CLS-1: whether a message is marketing depends on what it is about, so a refill reminder
+// must say which drug and what the organisation is paid, and a marketing send its programme.
+function checkClassification(
+  node: NodeOf<'send.email'>,
+  eventType: string | undefined,
+  add: Add,
+): void {
+  if (eventType === 'prescription.renewal_due' && node.data.refill === undefined) {
+    add(
+      'refill_classification_missing',
+      `Refill reminder "${node.id}" must declare refill.drugRef and refill.remuneration.`,
+      'data.refill',
+    );
+  }
+  if (node.data.purpose === 'marketing' && node.data.campaign === undefined) {
+    add(
+      'marketing_campaign_missing',
+      `Marketing email "${node.id}" must name its campaign.program, which an authorization must cover.`,
+      'data.campaign',
     );
   }
 }

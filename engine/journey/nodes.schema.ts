@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SendClassificationShape } from '../consent/send-classification.schema.js';
 import { CARE_EVENT_TYPE_PATTERN } from '../events/care-event.js';
 import { RuleGroupSchema } from './rules.schema.js';
 import {
@@ -103,6 +104,7 @@ export const SendEmailDataSchema = z.object({
   template: TemplateSchema,
   purpose: PurposeSchema,
   protection: ProtectionPolicySchema,
+  ...SendClassificationShape,
 });
 
 /** Ends the run with a named outcome. */

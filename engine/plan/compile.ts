@@ -134,6 +134,7 @@ function toStep(node: JourneyNode, next: NextSteps, eventType: string | undefine
         template: toPlanTemplate(node.data.template, eventType),
         purpose: node.data.purpose,
         protection: node.data.protection,
+        ...classificationOf(node.data),
         next,
       };
     case 'exit':
@@ -158,6 +159,32 @@ function toPlanTemplate(template: Template, eventType: string | undefined): Plan
     text: template.text,
     variables,
     sensitivity,
+  };
+}
+
+// Only members the node sets, so plans of journeys that set none keep their hash.
+function classificationOf(data: {
+  refill?: { drugRef: string; remuneration: 'none' | 'cost_related' | 'other' } | undefined;
+  thirdPartyRemuneration?: boolean | undefined;
+  campaign?: { program: string; sponsor?: string | undefined } | undefined;
+}): Pick<
+  Extract<PlanStep, { kind: 'send.email' }>,
+  'refill' | 'thirdPartyRemuneration' | 'campaign'
+> {
+  const { campaign } = data;
+  return {
+    ...(data.refill === undefined ? {} : { refill: data.refill }),
+    ...(data.thirdPartyRemuneration === undefined
+      ? {}
+      : { thirdPartyRemuneration: data.thirdPartyRemuneration }),
+    ...(campaign === undefined
+      ? {}
+      : {
+          campaign: {
+            program: campaign.program,
+            ...(campaign.sponsor === undefined ? {} : { sponsor: campaign.sponsor }),
+          },
+        }),
   };
 }
 

@@ -45,6 +45,10 @@ export type PlanStep =
       template: PlanTemplate;
       purpose: Purpose;
       protection: ProtectionPolicy;
+      /** 45 CFR 164.501 classification members, copied from the node when present. */
+      refill?: { drugRef: string; remuneration: 'none' | 'cost_related' | 'other' };
+      thirdPartyRemuneration?: boolean;
+      campaign?: { program: string; sponsor?: string };
       next: NextSteps;
     }
   | ({ kind: 'exit'; id: string; next: NextSteps } & z.infer<typeof ExitDataSchema>);

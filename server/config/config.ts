@@ -32,6 +32,26 @@ export interface Config {
   temporalUiPort: number;
   /** The embedded Temporal dev server's gRPC port (development, TEMPORAL_ADDRESS unset). */
   temporalPort: number;
+  /** Compliance core: consent, protection, DKIM, the relay, the portal and unsubscribe. */
+  compliance: ComplianceConfig;
+}
+
+/** The compliance core's settings (COMPLIANCE.md): see the README's configuration table. */
+export interface ComplianceConfig {
+  orgPostalAddress: string;
+  unsubscribeMailto: string;
+  acceptEhrAddresses: boolean;
+  allowPatientAcceptedUnencrypted: boolean;
+  allowOpportunisticForS0: boolean;
+  marketingFallback: 'drop' | 'portal';
+  forcePortal: boolean;
+  portalTtlDays: number;
+  dkimDomain: string;
+  dkimSelector: string;
+  dkimKeyFile: string | undefined;
+  relayBaa: boolean;
+  relayRecipientTls: 'enforced' | 'self-managed' | undefined;
+  codecCorsOrigin: string;
 }
 
 const EnvSchema = z.object({
@@ -61,7 +81,32 @@ const EnvSchema = z.object({
   PATHWELL_MASTER_KEY: z.string().optional(),
   PATHWELL_TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65_535).default(8233),
   PATHWELL_TEMPORAL_PORT: z.coerce.number().int().min(1).max(65_535).default(7233),
+  // Compliance core (consent, protection, DKIM, relay, portal, unsubscribe).
+  PATHWELL_ORG_POSTAL_ADDRESS: z.string().min(5).optional(),
+  PATHWELL_UNSUBSCRIBE_MAILTO: z.email().optional(),
+  PATHWELL_ACCEPT_EHR_ADDRESSES: booleanSetting(true),
+  PATHWELL_ALLOW_PATIENT_ACCEPTED_UNENCRYPTED: booleanSetting(false),
+  PATHWELL_ALLOW_OPPORTUNISTIC_S0: booleanSetting(false),
+  PATHWELL_MARKETING_FALLBACK: z.enum(['drop', 'portal']).default('drop'),
+  PATHWELL_FORCE_PORTAL: booleanSetting(false),
+  PATHWELL_PORTAL_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  PATHWELL_DKIM_DOMAIN: z.string().min(1).optional(),
+  PATHWELL_DKIM_SELECTOR: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
+    .default('pathwell'),
+  PATHWELL_DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  PATHWELL_RELAY_BAA: booleanSetting(false),
+  PATHWELL_RELAY_RECIPIENT_TLS: z.enum(['enforced', 'self-managed']).optional(),
+  PATHWELL_CODEC_CORS_ORIGIN: z.string().min(1).optional(),
 });
+
+function booleanSetting(fallback: boolean) {
+  return z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true');
+}
 
 /**
  * Reads and checks the configuration.
@@ -107,11 +152,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: values.PATHWELL_MASTER_KEY,
     temporalUiPort: values.PATHWELL_TEMPORAL_UI_PORT,
     temporalPort: values.PATHWELL_TEMPORAL_PORT,
+    compliance: complianceOf(values),
   };
   if (config.mode === 'production') {
     assertProductionSafe(config);
   }
   return config;
+}
+
+function complianceOf(values: z.infer<typeof EnvSchema>): ComplianceConfig {
+  const from = parseFrom(values.PATHWELL_FROM);
+  const fromDomain = from.address.slice(from.address.lastIndexOf('@') + 1);
+  return {
+    orgPostalAddress:
+      values.PATHWELL_ORG_POSTAL_ADDRESS ??
+      `${values.PATHWELL_ORG_NAME}, 1 Main Street, Springfield`,
+    unsubscribeMailto: values.PATHWELL_UNSUBSCRIBE_MAILTO ?? `unsubscribe@${fromDomain}`,
+    acceptEhrAddresses: values.PATHWELL_ACCEPT_EHR_ADDRESSES,
+    allowPatientAcceptedUnencrypted: values.PATHWELL_ALLOW_PATIENT_ACCEPTED_UNENCRYPTED,
+    allowOpportunisticForS0: values.PATHWELL_ALLOW_OPPORTUNISTIC_S0,
+    marketingFallback: values.PATHWELL_MARKETING_FALLBACK,
+    forcePortal: values.PATHWELL_FORCE_PORTAL,
+    portalTtlDays: values.PATHWELL_PORTAL_TTL_DAYS,
+    dkimDomain: values.PATHWELL_DKIM_DOMAIN ?? fromDomain,
+    dkimSelector: values.PATHWELL_DKIM_SELECTOR,
+    dkimKeyFile: values.PATHWELL_DKIM_PRIVATE_KEY_FILE,
+    relayBaa: values.PATHWELL_RELAY_BAA,
+    relayRecipientTls: values.PATHWELL_RELAY_RECIPIENT_TLS,
+    codecCorsOrigin:
+      values.PATHWELL_CODEC_CORS_ORIGIN ?? `http://localhost:${values.PATHWELL_TEMPORAL_UI_PORT}`,
+  };
 }
 
 function parseFrom(value: string): { address: string; name: string } {
@@ -143,10 +213,24 @@ function assertProductionSafe(config: Config): void {
       `Production needs ${missing.join(', ')}: there are no embedded services in production.`,
     );
   }
+  assertRelayCovered(config);
   if (!config.publicUrl.startsWith('https://')) {
     throw new AppError(
       'insecure_transport_config',
       `PATHWELL_PUBLIC_URL must be https in production; links in email carry tokens (got "${config.publicUrl}").`,
+    );
+  }
+}
+
+// AC-ARCH-4: a relay stores mail, so it must be under a BAA, and it performs the hop to the
+// recipient, so it must enforce TLS there (or the organisation says it manages that itself).
+function assertRelayCovered(config: Config): void {
+  const { relayBaa, relayRecipientTls } = config.compliance;
+  if (!relayBaa || relayRecipientTls === undefined) {
+    throw new AppError(
+      'insecure_transport_config',
+      'The SMTP relay must be covered by a BAA and enforce TLS to recipients: set ' +
+        'PATHWELL_RELAY_BAA=true and PATHWELL_RELAY_RECIPIENT_TLS=enforced (or self-managed).',
     );
   }
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { AppError } from '../../engine/errors/app-error.js';
 
 /** What a derived key is for; each purpose gets its own key from the master key. */
-export type KeyPurpose = 'fields' | 'temporal' | 'lookup';
+export type KeyPurpose = 'fields' | 'temporal' | 'lookup' | 'portal' | 'audit' | 'tokens';
 
 const FORMAT_VERSION = 1;
 const KEY_ID_BYTES = 8;
@@ -145,4 +145,13 @@ export function loadKeyring(options: {
     fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
   }
   return new Keyring([Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64')]);
+}
+
+/**
+ * The raw key a purpose derives, for the few callers that need key material rather than
+ * sealing (the audit checkpoint signer derives its signing key from it).
+ */
+export function derivedKeyMaterial(keyring: Keyring, purpose: KeyPurpose): Buffer {
+  // A lookup hash of a fixed label is a keyed, purpose-separated 32-byte secret.
+  return Buffer.from(keyring.lookupHash(`pathwell/key-material/${purpose}`), 'hex');
 }

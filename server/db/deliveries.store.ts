@@ -20,6 +20,7 @@ export interface Delivery {
   method: string | null;
   reason: string | null;
   smtpCode: number | null;
+  createdAt: string;
 }
 
 /** The ledger row of a run's step, if it has one. */
@@ -51,17 +52,19 @@ export async function markInFlight(
     recipientDomain: string;
     recipientHash: string;
     mimeSha256: string;
+    envelopeId?: string | undefined;
   },
 ): Promise<Delivery> {
   const result = await db.query<DeliveryRow>(
     `INSERT INTO deliveries (id, workflow_id, step_id, message_id, state, attempts, method,
-       recipient_domain, recipient_hash, mime_sha256)
-     VALUES ($1, $2, $3, $4, 'in_flight', 1, $5, $6, $7, $8)
+       recipient_domain, recipient_hash, mime_sha256, envelope_id)
+     VALUES ($1, $2, $3, $4, 'in_flight', 1, $5, $6, $7, $8, $9)
      ON CONFLICT (workflow_id, step_id) DO UPDATE SET
        resent_after_unknown = deliveries.resent_after_unknown OR deliveries.state = 'in_flight',
        state = 'in_flight', attempts = deliveries.attempts + 1, method = EXCLUDED.method,
        recipient_domain = EXCLUDED.recipient_domain, recipient_hash = EXCLUDED.recipient_hash,
-       mime_sha256 = EXCLUDED.mime_sha256, reason = NULL, updated_at = now()
+       mime_sha256 = EXCLUDED.mime_sha256, envelope_id = EXCLUDED.envelope_id, reason = NULL,
+       updated_at = now()
      RETURNING *`,
     [
       randomUUID(),
@@ -72,6 +75,7 @@ export async function markInFlight(
       delivery.recipientDomain,
       delivery.recipientHash,
       delivery.mimeSha256,
+      delivery.envelopeId ?? null,
     ],
   );
   return toDelivery(result.rows[0] as DeliveryRow);
@@ -123,6 +127,7 @@ interface DeliveryRow {
   method: string | null;
   reason: string | null;
   smtp_code: number | null;
+  created_at: Date;
 }
 
 function toDelivery(row: DeliveryRow): Delivery {
@@ -137,5 +142,6 @@ function toDelivery(row: DeliveryRow): Delivery {
     method: row.method,
     reason: row.reason,
     smtpCode: row.smtp_code,
+    createdAt: row.created_at.toISOString(),
   };
 }

@@ -6,9 +6,16 @@ import type { ServerDeps } from '../server-deps.js';
 import { buildOpenApi } from './openapi.js';
 import { problemOf, sendProblem } from './problem.js';
 import type { Route } from './route.js';
+import { auditRoutes } from './routes/audit.route.js';
+import { authorizationRoutes } from './routes/authorizations.route.js';
+import { codecRoutes } from './routes/codec.route.js';
 import { devOutboxRoute } from './routes/dev-outbox.route.js';
 import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
+import { patientConsentRoutes } from './routes/patient-consent.route.js';
+import { portalRoutes } from './routes/portal.route.js';
+import { suppressionRoutes } from './routes/suppressions.route.js';
+import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.route.js';
 import { mountBuilderUi } from './static-ui.js';
 
 /** Webhook bodies up to this size are taken; a Synthea patient history is about 900 KB. */
@@ -16,7 +23,21 @@ export const WEBHOOK_BODY_LIMIT = '10mb';
 
 /** Every route the server answers, in one list: registration and OpenAPI both read it. */
 export function routesOf(deps: ServerDeps): Route[] {
-  return [healthRoute(), readinessRoute(deps), fhirHookRoute(deps), devOutboxRoute(deps)];
+  return [
+    healthRoute(),
+    readinessRoute(deps),
+    fhirHookRoute(deps),
+    devOutboxRoute(deps),
+    // Compliance core.
+    ...patientConsentRoutes(deps),
+    ...authorizationRoutes(deps),
+    ...suppressionRoutes(deps),
+    unsubscribePageRoute(deps),
+    unsubscribeRoute(deps),
+    ...portalRoutes(deps),
+    ...auditRoutes(deps),
+    ...codecRoutes(deps),
+  ];
 }
 
 /**

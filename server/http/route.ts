@@ -25,7 +25,7 @@ export interface RouteResponse {
  * the same zod schemas the handlers validate with.
  */
 export interface Route {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete' | 'options';
   /** Express path syntax (`/api/journeys/:id`). */
   path: string;
   summary: string;

@@ -54,13 +54,3 @@ export function smtpPeerFor(config: Config): SmtpPeer {
     clientName: new URL(config.publicUrl).hostname,
   };
 }
-
-/** The organisation settings activities use, from the configuration. */
-export function activitySettings(config: Config): ActivityDeps['settings'] {
-  return {
-    from: config.from,
-    orgName: config.orgName,
-    orgTimeZone: config.orgTimeZone,
-    publicUrl: config.publicUrl,
-  };
-}

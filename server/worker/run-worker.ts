@@ -6,8 +6,9 @@ import type { Config } from '../config/config.js';
 import { loadKeyring } from '../crypto/keyring.js';
 import { createPool } from '../db/pool.js';
 import type { Logger } from '../log/logger.js';
+import { activityDepsOf } from './activity-deps-of.js';
 import { temporalLogger } from './temporal-logger.js';
-import { activitySettings, createJourneyWorker, smtpPeerFor } from './journey-worker.js';
+import { createJourneyWorker, smtpPeerFor } from './journey-worker.js';
 
 /** A running worker, and how to stop it. */
 export interface RunningWorker {
@@ -48,7 +49,7 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     dataDir: config.dataDir,
-    activities: { pool, keyring, smtp, log, settings: activitySettings(config) },
+    activities: activityDepsOf(config, { pool, keyring, smtp, log }),
   });
 
   const done = worker.run().finally(async () => {

@@ -6,6 +6,8 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import type express from 'express';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities/activity-deps.js';
+import type { PostureSource } from '../../activities/posture/posture-source.js';
 import type { JourneyDocument } from '../../engine/journey/journey.schema.js';
 import { type Config, loadConfig } from '../../server/config/config.js';
 import { Keyring } from '../../server/crypto/keyring.js';
@@ -16,14 +18,12 @@ import {
 } from '../../server/db/journeys.store.js';
 import { createPool, type Pool } from '../../server/db/pool.js';
 import { initApp } from '../../server/http/app.js';
+import { serverMailer } from '../../server/mail/server-mailer.js';
 import { createLogger, type Logger } from '../../server/log/logger.js';
 import type { ServerDeps } from '../../server/server-deps.js';
 import { connectTemporal, type TemporalHandle } from '../../server/temporal/temporal-client.js';
-import {
-  activitySettings,
-  createJourneyWorker,
-  smtpPeerFor,
-} from '../../server/worker/journey-worker.js';
+import { activityDepsOf } from '../../server/worker/activity-deps-of.js';
+import { createJourneyWorker, smtpPeerFor } from '../../server/worker/journey-worker.js';
 import {
   startTestSmtpServer,
   type TestSmtpOptions,
@@ -46,6 +46,8 @@ export interface Harness {
   log: Logger;
   app: express.Express;
   deps: ServerDeps;
+  /** What the worker's activities run with (the DKIM key, the posture source, …). */
+  activityDeps: ActivityDeps;
   smtp: TestSmtpServer;
   /** Starts an in-process worker (the default) unless one is running. */
   startWorker: () => Promise<void>;
@@ -62,6 +64,8 @@ export interface HarnessOptions {
   /** Start an in-process worker now (default true). */
   withWorker?: boolean;
   env?: Record<string, string>;
+  /** Recipient-domain postures, standing in for the DNS and MX probe (default: the relay's). */
+  posture?: PostureSource;
 }
 
 /**
@@ -104,7 +108,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     { address: environment.temporalAddress, namespace: 'default', taskQueue: config.taskQueue },
     keyring,
   );
-  const deps: ServerDeps = { config, pool, keyring, temporal, log };
+  const smtpPeer = smtpPeerFor(config);
+  const activityDeps = activityDepsOf(
+    config,
+    { pool, keyring, smtp: smtpPeer, log },
+    options.posture === undefined ? {} : { posture: options.posture },
+  );
+  const mailer = serverMailer({ smtp: smtpPeer, from: config.from, dkim: activityDeps.dkim });
+  const deps: ServerDeps = { config, pool, keyring, temporal, log, mailer };
   const app = initApp(deps);
 
   let running: { worker: Worker; done: Promise<void>; connection: NativeConnection } | undefined;
@@ -119,13 +130,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       namespace: 'default',
       taskQueue: config.taskQueue,
       dataDir: environment.dataDir,
-      activities: {
-        pool,
-        keyring,
-        smtp: smtpPeerFor(config),
-        log,
-        settings: activitySettings(config),
-      },
+      activities: activityDeps,
     });
     running = { worker, done: worker.run(), connection };
   };
@@ -152,6 +157,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log,
     app,
     deps,
+    activityDeps,
     smtp,
     startWorker,
     stopWorker,
