@@ -9,6 +9,8 @@ const PRODUCTION = {
   TEMPORAL_ADDRESS: 'temporal:7233',
   SMTP_URL: 'smtp://relay.example.org:587',
   PATHWELL_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+  PATHWELL_RELAY_BAA: 'true',
+  PATHWELL_RELAY_RECIPIENT_TLS: 'enforced',
 };
 
 describe('loadConfig', () => {
@@ -36,6 +38,12 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ PATHWELL_MODE: 'production', PATHWELL_PUBLIC_URL: 'https://x.org' }),
     ).toThrow(/DATABASE_URL, TEMPORAL_ADDRESS, SMTP_URL, PATHWELL_MASTER_KEY/);
+  });
+
+  it('refuses a relay not covered by a BAA or not enforcing TLS to recipients (AC-ARCH-4)', () => {
+    expect(() => loadConfig({ ...PRODUCTION, PATHWELL_RELAY_BAA: 'false' })).toThrow(
+      expect.objectContaining({ code: 'insecure_transport_config' }),
+    );
   });
 
   it('refuses an http public URL in production', () => {

@@ -28,6 +28,8 @@ describe('webhookSource', () => {
       TEMPORAL_ADDRESS: 'temporal:7233',
       SMTP_URL: 'smtps://relay:465',
       PATHWELL_MASTER_KEY: Buffer.alloc(32, 2).toString('base64'),
+      PATHWELL_RELAY_BAA: 'true',
+      PATHWELL_RELAY_RECIPIENT_TLS: 'enforced',
     });
 
     expect(() => webhookSource(from('127.0.0.1'), production)).toThrow(
