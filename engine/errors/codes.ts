@@ -83,6 +83,42 @@ export const ERROR_CODES = {
     title: 'A service Pathwell depends on is unavailable',
   },
   internal_error: { status: 500, kind: 'unexpected', title: 'Something went wrong on our side' },
+  // Journeys API, events API and manual runs.
+  version_not_found: {
+    status: 404,
+    kind: 'user',
+    title: 'The journey has no version with that id',
+  },
+  journey_not_published: {
+    status: 409,
+    kind: 'user',
+    title: 'The journey has no published version',
+  },
+  journey_trigger_mismatch: {
+    status: 409,
+    kind: 'user',
+    title: 'The journey is not started this way',
+  },
+  patient_not_found: {
+    status: 422,
+    kind: 'user',
+    title: 'No patient in the directory has that id',
+  },
+  event_patient_unresolved: {
+    status: 422,
+    kind: 'user',
+    title: 'The event does not say which patient it is about',
+  },
+  event_data_invalid: {
+    status: 422,
+    kind: 'user',
+    title: 'The event data does not match its type',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    kind: 'user',
+    title: 'The idempotency key was used for a different event',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /**

@@ -41,7 +41,7 @@ export function compileJourney(input: unknown): CompiledPlan {
     throw new AppError(
       code,
       `The journey has ${count} problem${count === 1 ? '' : 's'}; fix ${count === 1 ? 'it' : 'them'} ` +
-        'and publish again (see "issues").',
+        'before publishing or simulating it (see "issues").',
       { issues: result.issues },
     );
   }

@@ -7,8 +7,14 @@ import { buildOpenApi } from './openapi.js';
 import { problemOf, sendProblem } from './problem.js';
 import type { Route } from './route.js';
 import { devOutboxRoute } from './routes/dev-outbox.route.js';
+import { eventsRoute } from './routes/events.route.js';
 import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
+import { journeyPublishRoutes } from './routes/journey-publish.route.js';
+import { journeyRunsRoute } from './routes/journey-runs.route.js';
+import { journeySimulateRoute } from './routes/journey-simulate.route.js';
+import { journeyToolRoutes } from './routes/journey-tools.route.js';
+import { journeyImportRoute, journeyRoutes } from './routes/journeys.route.js';
 import { mountBuilderUi } from './static-ui.js';
 
 /** Webhook bodies up to this size are taken; a Synthea patient history is about 900 KB. */
@@ -16,7 +22,21 @@ export const WEBHOOK_BODY_LIMIT = '10mb';
 
 /** Every route the server answers, in one list: registration and OpenAPI both read it. */
 export function routesOf(deps: ServerDeps): Route[] {
-  return [healthRoute(), readinessRoute(deps), fhirHookRoute(deps), devOutboxRoute(deps)];
+  return [
+    healthRoute(),
+    readinessRoute(deps),
+    fhirHookRoute(deps),
+    devOutboxRoute(deps),
+    // Journeys, the builder's tools, simulation, manual runs and the events API. The fixed
+    // paths (/api/journeys/schema, …) come before /api/journeys/:id, which would match them.
+    ...journeyToolRoutes(deps),
+    journeyImportRoute(deps),
+    ...journeyRoutes(deps),
+    ...journeyPublishRoutes(deps),
+    journeySimulateRoute(deps),
+    journeyRunsRoute(deps),
+    eventsRoute(deps),
+  ];
 }
 
 /**

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/create-activities.js';
+import { createScheduleActivities } from '../../activities/schedule/create-schedule-activities.js';
 import { type SmtpPeer, transportSettingsFor } from '../../activities/smtp/smtp-delivery.js';
 import { assertSecureTransport } from '../../activities/smtp/transport-policy.js';
 import { AppError } from '../../engine/errors/app-error.js';
@@ -10,7 +11,7 @@ import { loadKeyring } from '../crypto/keyring.js';
 import { createPool } from '../db/pool.js';
 import type { Logger } from '../log/logger.js';
 import { EncryptionCodec } from '../temporal/payload-codec.js';
-import { FAILURE_CONVERTER_PATH } from '../temporal/temporal-client.js';
+import { connectTemporal, FAILURE_CONVERTER_PATH } from '../temporal/temporal-client.js';
 import { temporalLogger } from './temporal-logger.js';
 import { workflowBundle } from './workflow-bundle.js';
 
@@ -52,23 +53,41 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
   };
   assertSecureTransport(transportSettingsFor(smtp));
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  // Schedule fan-out starts runs, so the worker holds a client as well as its worker connection.
+  const temporal = await connectTemporal(
+    {
+      address: config.temporalAddress,
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+    },
+    keyring,
+  );
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     workflowBundle: await workflowBundle(path.join(config.dataDir, 'cache')),
-    activities: createActivities({
-      pool,
-      keyring,
-      smtp,
-      log,
-      settings: {
-        from: config.from,
-        orgName: config.orgName,
+    activities: {
+      ...createActivities({
+        pool,
+        keyring,
+        smtp,
+        log,
+        settings: {
+          from: config.from,
+          orgName: config.orgName,
+          orgTimeZone: config.orgTimeZone,
+          publicUrl: config.publicUrl,
+        },
+      }),
+      ...createScheduleActivities({
+        pool,
+        keyring,
+        temporal,
+        log,
         orgTimeZone: config.orgTimeZone,
-        publicUrl: config.publicUrl,
-      },
-    }),
+      }),
+    },
     dataConverter: {
       payloadCodecs: [new EncryptionCodec(keyring)],
       failureConverterPath: FAILURE_CONVERTER_PATH,
@@ -77,6 +96,7 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
   });
 
   const done = worker.run().finally(async () => {
+    await temporal.connection.close();
     await connection.close();
     await pool.end();
   });

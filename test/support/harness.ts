@@ -8,6 +8,7 @@ import type express from 'express';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createActivities } from '../../activities/create-activities.js';
+import { createScheduleActivities } from '../../activities/schedule/create-schedule-activities.js';
 import type { JourneyDocument } from '../../engine/journey/journey.schema.js';
 import { type Config, loadConfig } from '../../server/config/config.js';
 import { Keyring } from '../../server/crypto/keyring.js';
@@ -122,24 +123,33 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       namespace: 'default',
       taskQueue: config.taskQueue,
       workflowBundle: await workflowBundle(path.join(environment.dataDir, 'cache')),
-      activities: createActivities({
-        pool,
-        keyring,
-        smtp: {
-          host: 'localhost',
-          port: smtp.port,
-          implicitTls: false,
-          ca: fs.readFileSync(env.SMTP_CA_FILE as string),
-          clientName: 'localhost',
-        },
-        log,
-        settings: {
-          from: config.from,
-          orgName: config.orgName,
+      activities: {
+        ...createActivities({
+          pool,
+          keyring,
+          smtp: {
+            host: 'localhost',
+            port: smtp.port,
+            implicitTls: false,
+            ca: fs.readFileSync(env.SMTP_CA_FILE as string),
+            clientName: 'localhost',
+          },
+          log,
+          settings: {
+            from: config.from,
+            orgName: config.orgName,
+            orgTimeZone: config.orgTimeZone,
+            publicUrl: config.publicUrl,
+          },
+        }),
+        ...createScheduleActivities({
+          pool,
+          keyring,
+          temporal,
+          log,
           orgTimeZone: config.orgTimeZone,
-          publicUrl: config.publicUrl,
-        },
-      }),
+        }),
+      },
       dataConverter: {
         payloadCodecs: [new EncryptionCodec(keyring)],
         failureConverterPath: FAILURE_CONVERTER_PATH,
