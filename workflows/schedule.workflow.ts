@@ -146,6 +146,9 @@ export async function journeySchedule(args: ScheduleArgs): Promise<ScheduleResul
     if (args.trigger.batchIntervalSeconds > 0) {
       await condition(() => isStopped, args.trigger.batchIntervalSeconds * 1_000);
     }
+    if (isStopped) {
+      break;
+    }
   }
 
   log.info('Schedule fired', { journeyId: args.journeyId, started });
