@@ -66,6 +66,8 @@ export interface HarnessOptions {
   /** Start an in-process worker now (default true). */
   withWorker?: boolean;
   env?: Record<string, string>;
+  /** Base64 of the 32-byte master key; a fresh random one unless a test needs a fixed key. */
+  masterKey?: string;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.smtp,
     tlsDir: options.smtp?.tlsDir ?? environment.tlsDir,
   });
-  const masterKey = randomBytes(32).toString('base64');
+  const masterKey = options.masterKey ?? randomBytes(32).toString('base64');
   const env: Record<string, string> = {
     PATHWELL_MODE: 'development',
     PATHWELL_DATA_DIR: environment.dataDir,
