@@ -52,7 +52,7 @@ export function initApp(deps: ServerDeps): express.Express {
   for (const route of routes) {
     const parse = route.isRawBody
       ? express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT })
-      : express.json({ limit: '1mb' });
+      : express.json({ limit: route.bodyLimit ?? '1mb' });
     app[route.method](route.path, parse, (req: Request, res: Response, next: NextFunction) => {
       route.handler(req, res).catch(next);
     });
@@ -129,9 +129,12 @@ function errorHandler(deps: ServerDeps) {
 function fromBodyParser(error: unknown): AppError | undefined {
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.too.large') {
+    const limit = (error as { limit?: unknown }).limit;
     return new AppError(
       'body_too_large',
-      `The body is over ${WEBHOOK_BODY_LIMIT}; split a large Bundle into smaller ones.`,
+      typeof limit === 'number' && limit < 10 * 1024 * 1024
+        ? `The body is over ${limit} bytes, the most this route takes.`
+        : `The body is over ${WEBHOOK_BODY_LIMIT}; split a large Bundle into smaller ones.`,
     );
   }
   if (type === 'entity.parse.failed') {

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_JOURNEY } from '../../server/journeys/demo-journey.js';
+import { largeJourney } from '../bench/large-journey.js';
 import { edges, everyStepJourney, journey, node, plainEmail } from '../fixtures/journeys.js';
 import { hasFixtures, reminderBundle } from '../support/fixtures.js';
 import { type Harness, startHarness } from '../support/harness.js';
@@ -93,6 +94,19 @@ describe('the journeys API', () => {
 
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('body_malformed_json');
+  });
+
+  it("takes a journey of the format's 5,000 nodes, and answers 413 beyond the size limit", async () => {
+    const big = await api().post('/api/journeys').send(largeJourney(5_000));
+    expect(big.status).toBe(201);
+    expect(big.body.issues).toEqual([]);
+
+    const huge = await api()
+      .post('/api/journeys/validate')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ ...largeJourney(10), description: 'x'.repeat(6 * 1024 * 1024) }));
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe('body_too_large');
   });
 
   it('answers 404 journey_not_found for an unknown id', async () => {

@@ -13,7 +13,7 @@ import { findVersionByNumber } from '../../db/journey-drafts.store.js';
 import type { ServerDeps } from '../../server-deps.js';
 import { parseRequest } from '../parse-request.js';
 import type { Route } from '../route.js';
-import { requireJourney } from './journeys.route.js';
+import { DOCUMENT_LIMIT, requireJourney } from './journeys.route.js';
 import { IssueSchema, JourneyParamsSchema, problem } from './journey-schemas.js';
 
 const VariableSchema = z.object({
@@ -73,6 +73,7 @@ function validateRoute(): Route {
     tags: ['journeys'],
     access: 'api',
     request: { body: z.unknown().describe('A journey document') },
+    bodyLimit: DOCUMENT_LIMIT,
     responses: {
       200: {
         description: 'Every problem found; `ok` when there is none',

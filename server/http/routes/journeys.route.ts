@@ -20,6 +20,9 @@ import {
 } from './journey-schemas.js';
 import { z } from 'zod';
 
+/** A journey of the format's 5,000 nodes is about 1.7 MB of JSON. */
+export const DOCUMENT_LIMIT = '5mb';
+
 const DRAFT_BODY = z.unknown().describe('A journey document (see GET /api/journeys/schema)');
 
 /** `POST /api/journeys`, `GET /api/journeys`, `GET` and `PUT /api/journeys/:id`: drafts. */
@@ -48,6 +51,7 @@ function createRoute(deps: ServerDeps, path: string, summary: string): Route {
     tags: ['journeys'],
     access: 'api',
     request: { body: DRAFT_BODY },
+    bodyLimit: DOCUMENT_LIMIT,
     responses: {
       201: {
         description: 'Saved as a draft; `issues` lists what must be fixed before publishing',
@@ -115,6 +119,7 @@ function updateRoute(deps: ServerDeps): Route {
     tags: ['journeys'],
     access: 'api',
     request: { params: JourneyParamsSchema, body: DRAFT_BODY },
+    bodyLimit: DOCUMENT_LIMIT,
     responses: {
       200: {
         description: 'Saved; `issues` lists what must be fixed before publishing',
