@@ -37,7 +37,7 @@ export interface JourneyActivities {
  * branch on codes and Temporal's retry policy knows `user` errors are not worth retrying.
  * Other errors pass through unchanged and are retried.
  */
-function failuresTyped<TInput, TOutput>(
+export function failuresTyped<TInput, TOutput>(
   activity: (input: TInput) => Promise<TOutput>,
 ): (input: TInput) => Promise<TOutput> {
   return async (input: TInput): Promise<TOutput> => {

@@ -8,6 +8,7 @@ import { migrateUp } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { initApp, shutdownApp } from './http/app.js';
 import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
+import { syncAllSchedules } from './journeys/schedule-sync.js';
 import type { Logger } from './log/logger.js';
 import { connectTemporal } from './temporal/temporal-client.js';
 import { loadDkimKey } from './config/dkim-key.js';
@@ -45,6 +46,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const deps = { config, pool, keyring, temporal, log, ...mailerOf(config) };
   const app = initApp(deps);
   const loop = startDispatcherLoop({ ...deps, orgTimeZone: config.orgTimeZone }, log);
+  // A publish that could not reach Temporal left its schedule unstarted; starting makes it good.
+  const schedules = await syncAllSchedules(deps).catch(() => 0);
+  log.info({ schedules }, 'Schedules synced');
 
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, () => resolve(listening));

@@ -6,3 +6,9 @@ export {
   rescheduledSignal,
   statusQuery,
 } from './journey.workflow.js';
+export {
+  journeySchedule,
+  replacedSignal,
+  scheduleStatusQuery,
+  stoppedSignal,
+} from './schedule.workflow.js';

@@ -38,6 +38,8 @@ export interface RunStatus {
   at: string | null;
   steps: StepRecord[];
   ended: RunEnd | null;
+  /** The instant the run sleeps until, as the interpreter computed it, while it waits. */
+  waitingUntil: string | null;
 }
 
 /** Where a run is. */
@@ -52,6 +54,8 @@ export interface RunResult extends RunEnd {
 export interface JourneyRunArgs {
   input: RunInput;
   resume?: { state: RunState; recorded: number };
+  /** History length at which a waiting run continues as new; lower only in tests. */
+  continueAsNewAtEvents?: number;
 }
 
 const { loadPatientFacts } = proxyActivities<JourneyActivities>({
@@ -97,6 +101,8 @@ export async function journeyRun(args: JourneyRunArgs): Promise<RunResult> {
   let state = args.resume?.state ?? initialRunState(input);
   let recorded = args.resume?.recorded ?? 0;
   let changes = 0;
+  let waitingUntil: string | null = null;
+  const continueAsNewAt = args.continueAsNewAtEvents ?? CONTINUE_AS_NEW_AT_EVENTS;
 
   setHandler(rescheduledSignal, (event) => {
     state = withEvent(state, { ...event, type: 'appointment.rescheduled' });
@@ -110,7 +116,12 @@ export async function journeyRun(args: JourneyRunArgs): Promise<RunResult> {
     state = withEvent(state, event);
     changes += 1;
   });
-  setHandler(statusQuery, () => ({ at: state.at, steps: state.trail, ended: state.ended }));
+  setHandler(statusQuery, () => ({
+    at: state.at,
+    steps: state.trail,
+    ended: state.ended,
+    waitingUntil,
+  }));
 
   const unrecorded = () => ({ firstSeq: recorded, steps: state.trail.slice(recorded) });
 
@@ -147,15 +158,23 @@ export async function journeyRun(args: JourneyRunArgs): Promise<RunResult> {
       case 'await_event': {
         if (
           workflowInfo().continueAsNewSuggested ||
-          workflowInfo().historyLength > CONTINUE_AS_NEW_AT_EVENTS
+          workflowInfo().historyLength > continueAsNewAt
         ) {
-          return continueAsNew<typeof journeyRun>({ input, resume: { state, recorded } });
+          return continueAsNew<typeof journeyRun>({
+            input,
+            resume: { state, recorded },
+            ...(args.continueAsNewAtEvents === undefined
+              ? {}
+              : { continueAsNewAtEvents: args.continueAsNewAtEvents }),
+          });
         }
         const seen = changes;
+        waitingUntil = command.until;
         await condition(
           () => changes !== seen,
           Math.max(1, Date.parse(command.until) - Date.now()),
         );
+        waitingUntil = null;
         break;
       }
       case 'finish': {

@@ -102,6 +102,42 @@ export const ERROR_CODES = {
     title: 'The unsubscribe link is not known',
   },
   csv_invalid: { status: 400, kind: 'user', title: 'The CSV file is not valid' },
+  // Journeys API, events API and manual runs.
+  version_not_found: {
+    status: 404,
+    kind: 'user',
+    title: 'The journey has no version with that id',
+  },
+  journey_not_published: {
+    status: 409,
+    kind: 'user',
+    title: 'The journey has no published version',
+  },
+  journey_trigger_mismatch: {
+    status: 409,
+    kind: 'user',
+    title: 'The journey is not started this way',
+  },
+  patient_not_in_directory: {
+    status: 422,
+    kind: 'user',
+    title: 'No patient in the directory has that id',
+  },
+  event_patient_unresolved: {
+    status: 422,
+    kind: 'user',
+    title: 'The event does not say which patient it is about',
+  },
+  event_data_invalid: {
+    status: 422,
+    kind: 'user',
+    title: 'The event data does not match its type',
+  },
+  idempotency_key_reused: {
+    status: 409,
+    kind: 'user',
+    title: 'The idempotency key was used for a different event',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /**

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { evaluateRules } from '../conditions/evaluate.js';
 import type { CareEvent } from '../events/care-event.js';
 import type { PlanStep } from '../plan/plan.types.js';
+import { plusDuration } from '../schedule/local-time.js';
 import { computeWaitUntil, hasPassed } from '../schedule/wait-until.js';
 import { factsOf, runTimeZone } from './facts.js';
 import type { Command, PatientFacts, RunInput, RunState, StepRecord } from './run-state.js';
@@ -146,9 +147,7 @@ function visit(input: RunInput, state: RunState, step: PlanStep, now: string): V
       return { state, command: { kind: 'send', stepId: step.id } };
     case 'wait.duration': {
       const since = state.waitingSince ?? now;
-      const until = toUtc(
-        DateTime.fromISO(since, { zone }).plus({ [step.duration.unit]: step.duration.amount }),
-      );
+      const until = toUtc(plusDuration(DateTime.fromISO(since), step.duration, zone));
       return hasPassed(until, now)
         ? moved(advance(state, step, now, { handle: 'out', outcome: 'elapsed' }))
         : sleep({ ...state, waitingSince: since }, step.id, until);
@@ -208,9 +207,7 @@ function visitWaitEvent(
     const received = state.received.filter((_, position) => position !== index);
     return moved(advance({ ...state, received }, step, now, { handle: 'received' }));
   }
-  const until = toUtc(
-    DateTime.fromISO(since, { zone }).plus({ [step.timeout.unit]: step.timeout.amount }),
-  );
+  const until = toUtc(plusDuration(DateTime.fromISO(since), step.timeout, zone));
   if (hasPassed(until, now)) {
     return moved(advance(state, step, now, { handle: 'timeout' }));
   }

@@ -31,7 +31,7 @@ export const JOURNEY_ISSUE_CODES = {
   split_branch_duplicate: 'Two split branches share an id',
   wait_anchor_not_time: 'A wait anchor is not a date or time variable of the trigger event',
   quiet_hours_empty: 'Quiet hours start and end at the same time',
-  cron_invalid: 'A schedule is not a valid cron expression',
+  cron_invalid: 'A schedule is not a cron expression Pathwell runs (5 or 6 fields), or never fires',
   time_zone_invalid: 'A time zone is not a real IANA zone name',
 } as const;
 

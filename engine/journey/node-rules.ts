@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import { parseCron } from '../schedule/cron.js';
 import { isIanaZone } from '../schedule/time-zone.js';
 import { analyseTemplate } from '../templates/analyse-template.js';
 import { findVariable } from '../templates/catalogue.js';
@@ -86,11 +86,13 @@ function checkSchedule(node: NodeOf<'trigger.schedule'>, add: Add): void {
       'data.timeZone',
     );
   }
-  try {
-    new Cron(node.data.cron, { paused: true });
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    add('cron_invalid', `"${node.data.cron}" is not a valid cron expression: ${why}`, 'data.cron');
+  const cron = parseCron(node.data.cron);
+  if (!cron.ok) {
+    add(
+      'cron_invalid',
+      `"${node.data.cron}" is not a cron Pathwell can run: ${cron.message}`,
+      'data.cron',
+    );
   }
 }
 

@@ -41,7 +41,7 @@ export function compileJourney(input: unknown): CompiledPlan {
     throw new AppError(
       code,
       `The journey has ${count} problem${count === 1 ? '' : 's'}; fix ${count === 1 ? 'it' : 'them'} ` +
-        'and publish again (see "issues").',
+        'before publishing or simulating it (see "issues").',
       { issues: result.issues },
     );
   }
@@ -61,13 +61,10 @@ function buildPlan(document: JourneyDocument): Plan {
 
   const steps: Record<string, PlanStep> = {};
   const patientFields = new Set<string>();
-  const ids = document.nodes
-    .filter((node) => !isTrigger(node))
-    .map((node) => node.id)
-    .sort();
+  const byId = new Map(document.nodes.map((node) => [node.id, node]));
+  const ids = [...byId.keys()].filter((id) => !isTrigger(byId.get(id) as JourneyNode)).sort();
   for (const id of ids) {
-    const node = document.nodes.find((candidate) => candidate.id === id) as JourneyNode;
-    const step = toStep(node, next.get(id) ?? {}, eventType);
+    const step = toStep(byId.get(id) as JourneyNode, next.get(id) ?? {}, eventType);
     if (step.kind === 'condition') {
       collectPatientFields(step.rules, patientFields);
     }
@@ -83,18 +80,24 @@ function buildPlan(document: JourneyDocument): Plan {
   };
 }
 
+// The validator has made sure each outcome has exactly one edge, so the first one found is it.
 function nextStepsByNode(document: JourneyDocument): Map<string, NextSteps> {
+  const targets = new Map<string, string>();
+  const byId = new Map(document.nodes.map((node) => [node.id, node]));
+  for (const edge of document.edges) {
+    const source = byId.get(edge.source);
+    const handles = source === undefined ? [] : handlesOf(source);
+    const handle = edge.sourceHandle ?? (handles.length === 1 ? handles[0] : undefined);
+    const key = `${edge.source}\u0000${handle ?? ''}`;
+    if (!targets.has(key)) {
+      targets.set(key, edge.target);
+    }
+  }
   const byNode = new Map<string, NextSteps>();
   for (const node of document.nodes) {
-    const handles = handlesOf(node);
     const next: NextSteps = {};
-    for (const handle of handles) {
-      const edge = document.edges.find(
-        (candidate) =>
-          candidate.source === node.id &&
-          (candidate.sourceHandle ?? (handles.length === 1 ? handles[0] : undefined)) === handle,
-      );
-      next[handle] = edge?.target ?? null;
+    for (const handle of handlesOf(node)) {
+      next[handle] = targets.get(`${node.id}\u0000${handle}`) ?? null;
     }
     byNode.set(node.id, next);
   }

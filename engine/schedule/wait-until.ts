@@ -1,6 +1,7 @@
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
 import type { Duration } from '../journey/vocabulary.js';
 import { parseFhirDateTime, toInstant } from './fhir-date-time.js';
+import { plusDuration, wallTimeToInstant } from './local-time.js';
 
 /** A wait rule: an instant relative to an anchor, kept out of quiet hours and off-days. */
 export interface WaitUntilRule {
@@ -21,7 +22,8 @@ export type WaitUntilResult =
  * Minutes and hours are elapsed time ("24 hours before" is 24 real hours, even across a DST
  * change); days are calendar days ("1 day before at 10:00" is 10:00 local on the day before).
  * A local time that does not exist (the spring-forward gap) moves forward by the gap; one that
- * exists twice (the fall-back overlap) is its first occurrence. Quiet hours and disallowed
+ * exists twice (the fall-back overlap) is its first occurrence ({@link wallTimeToInstant}). A
+ * date-only anchor is local midnight of that day. Quiet hours and disallowed
  * weekdays push the instant later, never earlier: a reminder is late rather than at 3 a.m.
  *
  * @param rule - the wait rule
@@ -43,7 +45,7 @@ export function computeWaitUntil(
 
   const base = toInstant(parsed.value, zone).setZone(zone);
   const sign = rule.offset.direction === 'before' ? -1 : 1;
-  let at: DateTime = base.plus({ [rule.offset.unit]: sign * rule.offset.amount });
+  let at = plusDuration(base, { amount: sign * rule.offset.amount, unit: rule.offset.unit }, zone);
   if (rule.atLocalTime !== undefined) {
     at = atLocalTime(at, rule.atLocalTime);
   }
@@ -61,13 +63,10 @@ function atLocalTime(day: DateTime, time: string): DateTime {
   return localInstant(day, Math.floor(minutes / 60), minutes % 60);
 }
 
-// Luxon resolves a wall-clock time in the zone: inside a gap it keeps the earlier offset, which
-// lands after the gap by its length; inside an overlap it takes the earlier offset, so the
-// first occurrence.
 function localInstant(day: DateTime, hour: number, minute: number): DateTime {
-  return DateTime.fromObject(
+  return wallTimeToInstant(
     { year: day.year, month: day.month, day: day.day, hour, minute },
-    { zone: day.zone },
+    day.zoneName ?? 'UTC',
   );
 }
 

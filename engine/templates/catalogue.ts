@@ -134,7 +134,66 @@ export const VARIABLES: readonly VariableSpec[] = [
   },
 ];
 
-const BY_PATH = new Map(VARIABLES.map((spec) => [spec.path, spec]));
+// Discharge and renewal events: EHR ingestion fills these from Encounter and MedicationRequest.
+// A stay's class and disposition and a medication's name say something clinical: S2.
+const DISCHARGE_EVENTS = ['patient.discharged'] as const;
+const RENEWAL_EVENTS = ['prescription.renewal_due'] as const;
+
+/** Variables of discharge and prescription-renewal events. */
+export const CLINICAL_EVENT_VARIABLES: readonly VariableSpec[] = [
+  {
+    path: 'encounter.start',
+    type: 'datetime',
+    sensitivity: 'S1',
+    description: 'When the stay or visit began',
+    eventTypes: DISCHARGE_EVENTS,
+    example: '2026-12-01T08:00:00Z',
+  },
+  {
+    path: 'encounter.end',
+    type: 'datetime',
+    sensitivity: 'S1',
+    description: 'When the patient was discharged',
+    eventTypes: DISCHARGE_EVENTS,
+    example: '2026-12-04T15:30:00Z',
+  },
+  {
+    path: 'encounter.class',
+    type: 'string',
+    sensitivity: 'S2',
+    description: 'The kind of stay (inpatient, emergency, ambulatory, …)',
+    eventTypes: DISCHARGE_EVENTS,
+    example: 'inpatient',
+  },
+  {
+    path: 'encounter.dischargeDisposition',
+    type: 'string',
+    sensitivity: 'S2',
+    description: 'Where the patient went on discharge (home, a care facility, …)',
+    eventTypes: DISCHARGE_EVENTS,
+    example: 'home',
+  },
+  {
+    path: 'prescription.medication',
+    type: 'string',
+    sensitivity: 'S2',
+    description: 'The medication to renew, as the EHR names it',
+    eventTypes: RENEWAL_EVENTS,
+    example: 'Lisinopril 10 mg tablet',
+  },
+  {
+    path: 'prescription.dueDate',
+    type: 'date',
+    sensitivity: 'S1',
+    description: 'The day the current supply runs out',
+    eventTypes: RENEWAL_EVENTS,
+    example: '2026-12-20',
+  },
+];
+
+const BY_PATH = new Map(
+  [...VARIABLES, ...CLINICAL_EVENT_VARIABLES].map((spec) => [spec.path, spec]),
+);
 
 /**
  * The variable at a path if the event type carries it.
@@ -159,5 +218,5 @@ export function findVariable(
 
 /** Every variable an event type carries, for autocomplete. */
 export function variablesFor(eventType: string | undefined): VariableSpec[] {
-  return VARIABLES.filter((spec) => findVariable(spec.path, eventType) !== undefined);
+  return [...BY_PATH.values()].filter((spec) => findVariable(spec.path, eventType) !== undefined);
 }

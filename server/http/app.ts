@@ -10,12 +10,18 @@ import { auditRoutes } from './routes/audit.route.js';
 import { authorizationRoutes } from './routes/authorizations.route.js';
 import { codecRoutes } from './routes/codec.route.js';
 import { devOutboxRoute } from './routes/dev-outbox.route.js';
+import { eventsRoute } from './routes/events.route.js';
 import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
 import { patientConsentRoutes } from './routes/patient-consent.route.js';
 import { portalRoutes } from './routes/portal.route.js';
 import { suppressionRoutes } from './routes/suppressions.route.js';
 import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.route.js';
+import { journeyPublishRoutes } from './routes/journey-publish.route.js';
+import { journeyRunsRoute } from './routes/journey-runs.route.js';
+import { journeySimulateRoute } from './routes/journey-simulate.route.js';
+import { journeyToolRoutes } from './routes/journey-tools.route.js';
+import { journeyImportRoute, journeyRoutes } from './routes/journeys.route.js';
 import { mountBuilderUi } from './static-ui.js';
 
 /** Webhook bodies up to this size are taken; a Synthea patient history is about 900 KB. */
@@ -37,6 +43,15 @@ export function routesOf(deps: ServerDeps): Route[] {
     ...portalRoutes(deps),
     ...auditRoutes(deps),
     ...codecRoutes(deps),
+    // Journeys, the builder's tools, simulation, manual runs and the events API. The fixed
+    // paths (/api/journeys/schema, …) come before /api/journeys/:id, which would match them.
+    ...journeyToolRoutes(deps),
+    journeyImportRoute(deps),
+    ...journeyRoutes(deps),
+    ...journeyPublishRoutes(deps),
+    journeySimulateRoute(deps),
+    journeyRunsRoute(deps),
+    eventsRoute(deps),
   ];
 }
 
@@ -53,7 +68,7 @@ export function initApp(deps: ServerDeps): express.Express {
   for (const route of routes) {
     const parse = route.isRawBody
       ? express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT })
-      : express.json({ limit: '1mb' });
+      : express.json({ limit: route.bodyLimit ?? '1mb' });
     app[route.method](route.path, parse, (req: Request, res: Response, next: NextFunction) => {
       route.handler(req, res).catch(next);
     });
@@ -130,9 +145,12 @@ function errorHandler(deps: ServerDeps) {
 function fromBodyParser(error: unknown): AppError | undefined {
   const type = (error as { type?: unknown } | null)?.type;
   if (type === 'entity.too.large') {
+    const limit = (error as { limit?: unknown }).limit;
     return new AppError(
       'body_too_large',
-      `The body is over ${WEBHOOK_BODY_LIMIT}; split a large Bundle into smaller ones.`,
+      typeof limit === 'number' && limit < 10 * 1024 * 1024
+        ? `The body is over ${limit} bytes, the most this route takes.`
+        : `The body is over ${WEBHOOK_BODY_LIMIT}; split a large Bundle into smaller ones.`,
     );
   }
   if (type === 'entity.parse.failed') {

@@ -40,5 +40,7 @@ export interface Route {
   responses: Record<number, RouteResponse>;
   /** Reads the raw body itself (webhooks parse by content type) instead of the JSON parser. */
   isRawBody?: boolean;
+  /** The largest JSON body the route takes, e.g. `5mb`; `1mb` when not set. */
+  bodyLimit?: string;
   handler: (req: Request, res: Response) => Promise<void>;
 }

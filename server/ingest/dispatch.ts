@@ -1,18 +1,16 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { evaluateRules } from '../../engine/conditions/evaluate.js';
 import type { CareEvent } from '../../engine/events/care-event.js';
 import { patientFieldValues } from '../../engine/events/patient-record.js';
 import { factsOf, runTimeZone } from '../../engine/interpreter/facts.js';
-import type { RunInput } from '../../engine/interpreter/run-state.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { markDispatched, recordPendingDispatch, type RunDispatch } from '../db/inbox.store.js';
 import { type JourneyVersion, publishedVersionsFor } from '../db/journeys.store.js';
 import { loadPatient } from '../db/patients.store.js';
 import type { Pool } from '../db/pool.js';
-import { recordRunStarted } from '../db/runs.store.js';
 import type { Logger } from '../log/logger.js';
 import type { TemporalHandle } from '../temporal/temporal-client.js';
-import { workflowIdFor } from './workflow-id.js';
+import { startRun } from './start-run.js';
 
 /** What dispatching needs. */
 export interface DispatchDeps {
@@ -52,59 +50,6 @@ export async function dispatchEvent(deps: DispatchDeps, event: CareEvent): Promi
   }
   await markDispatched(deps.pool, event.id, runs);
   return runs;
-}
-
-async function startRun(
-  deps: DispatchDeps,
-  version: JourneyVersion,
-  event: CareEvent,
-): Promise<RunDispatch | undefined> {
-  const workflowId = workflowIdFor(version.journeyId, event);
-  const input: RunInput = {
-    journeyId: version.journeyId,
-    versionId: version.id,
-    planHash: version.planHash,
-    plan: version.plan,
-    event,
-    orgTimeZone: deps.orgTimeZone,
-  };
-  const dispatch: RunDispatch = {
-    journeyId: version.journeyId,
-    versionId: version.id,
-    workflowId,
-    action: 'started',
-  };
-  await recordRunStarted(deps.pool, {
-    workflowId,
-    journeyId: version.journeyId,
-    versionId: version.id,
-    eventId: event.id,
-    patientId: event.patientId,
-  });
-
-  try {
-    await deps.temporal.client.workflow.start('journeyRun', {
-      workflowId,
-      taskQueue: deps.temporal.taskQueue,
-      args: [{ input }],
-      // Even after a run has closed, its id is never reused: one subject, one run per journey.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-    deps.log.info(
-      { workflowId, journeyId: version.journeyId, versionId: version.id },
-      'Run started',
-    );
-    return dispatch;
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      deps.log.info(
-        { workflowId, journeyId: version.journeyId },
-        'Run already exists for this subject',
-      );
-      return undefined;
-    }
-    throw error;
-  }
 }
 
 async function signalRunningRuns(deps: DispatchDeps, event: CareEvent): Promise<RunDispatch[]> {

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { type NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/activity-deps.js';
 import { createActivities } from '../../activities/create-activities.js';
+import { createScheduleActivities } from '../../activities/schedule/create-schedule-activities.js';
+import type { ScheduleActivityDeps } from '../../activities/schedule/fan-out-batch.js';
 import type { SmtpPeer } from '../../activities/smtp/smtp-delivery.js';
 import { AppError } from '../../engine/errors/app-error.js';
 import type { Config } from '../config/config.js';
@@ -18,6 +20,8 @@ export interface JourneyWorkerOptions {
   /** The data folder; the workflow bundle is cached in its `cache` folder. */
   dataDir: string;
   activities: ActivityDeps;
+  /** What schedule fan-out needs (it starts runs, so it holds a Temporal client). */
+  schedule: ScheduleActivityDeps;
 }
 
 /**
@@ -31,7 +35,10 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: await workflowBundle(path.join(options.dataDir, 'cache')),
-    activities: createActivities(options.activities),
+    activities: {
+      ...createActivities(options.activities),
+      ...createScheduleActivities(options.schedule),
+    },
     dataConverter: {
       payloadCodecs: [new EncryptionCodec(options.activities.keyring)],
       failureConverterPath: FAILURE_CONVERTER_PATH,

@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import { loadKeyring } from '../crypto/keyring.js';
 import { createPool } from '../db/pool.js';
 import type { Logger } from '../log/logger.js';
+import { connectTemporal } from '../temporal/temporal-client.js';
 import { activityDepsOf } from './activity-deps-of.js';
 import { temporalLogger } from './temporal-logger.js';
 import { createJourneyWorker, smtpPeerFor } from './journey-worker.js';
@@ -44,15 +45,26 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
   const smtp = smtpPeerFor(config);
   assertSecureTransport(transportSettingsFor(smtp));
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  // Schedule fan-out starts runs, so the worker holds a client as well as its worker connection.
+  const temporal = await connectTemporal(
+    {
+      address: config.temporalAddress,
+      namespace: config.temporalNamespace,
+      taskQueue: config.taskQueue,
+    },
+    keyring,
+  );
   const worker = await createJourneyWorker({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     dataDir: config.dataDir,
     activities: activityDepsOf(config, { pool, keyring, smtp, log }),
+    schedule: { pool, keyring, temporal, log, orgTimeZone: config.orgTimeZone },
   });
 
   const done = worker.run().finally(async () => {
+    await temporal.connection.close();
     await connection.close();
     await pool.end();
   });

@@ -66,6 +66,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Recipient-domain postures, standing in for the DNS and MX probe (default: the relay's). */
   posture?: PostureSource;
+  /** Base64 of the 32-byte master key; a fresh random one unless a test needs a fixed key. */
+  masterKey?: string;
 }
 
 /**
@@ -86,7 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.smtp,
     tlsDir: options.smtp?.tlsDir ?? environment.tlsDir,
   });
-  const masterKey = randomBytes(32).toString('base64');
+  const masterKey = options.masterKey ?? randomBytes(32).toString('base64');
   const env: Record<string, string> = {
     PATHWELL_MODE: 'development',
     PATHWELL_DATA_DIR: environment.dataDir,
@@ -131,6 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       taskQueue: config.taskQueue,
       dataDir: environment.dataDir,
       activities: activityDeps,
+      schedule: { pool, keyring, temporal, log, orgTimeZone: config.orgTimeZone },
     });
     running = { worker, done: worker.run(), connection };
   };

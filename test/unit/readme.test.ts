@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../engine/errors/codes.js';
 import { IGNORE_REASONS } from '../../engine/events/ignore-reasons.js';
+import { JOURNEY_ISSUE_CODES } from '../../engine/journey/issue-codes.js';
 
 const README = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const CONFIG_SOURCE = fs.readFileSync(
@@ -36,5 +37,12 @@ describe('the README', () => {
 
     expect(README).toContain('npm ci && npm test');
     expect(ci).toContain('npm test');
+  });
+});
+
+// Issue 3: the journey rules a validation problem names.
+describe('the README journey rules', () => {
+  it.each(Object.keys(JOURNEY_ISSUE_CODES))('lists the journey rule %s', (code) => {
+    expect(README).toContain(`| \`${code}\` |`);
   });
 });
