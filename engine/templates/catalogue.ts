@@ -25,6 +25,9 @@ const APPOINTMENT_EVENTS = [
   'appointment.cancelled',
 ] as const;
 
+const PRESCRIPTION_EVENTS = ['prescription.renewal_due'] as const;
+const DISCHARGE_EVENTS = ['patient.discharged'] as const;
+
 /** Every variable Pathwell knows, by path. */
 export const VARIABLES: readonly VariableSpec[] = [
   {
@@ -131,6 +134,48 @@ export const VARIABLES: readonly VariableSpec[] = [
     description: 'The FHIR appointment status (booked, cancelled, …)',
     eventTypes: APPOINTMENT_EVENTS,
     example: 'booked',
+  },
+  // EHR ingestion: prescriptions and discharges.
+  {
+    path: 'prescription.dueDate',
+    type: 'date',
+    sensitivity: 'S1',
+    description:
+      'The day a renewal is due: the earlier of the end of validity and the day the supply runs out',
+    eventTypes: PRESCRIPTION_EVENTS,
+    example: '2026-12-10',
+  },
+  {
+    path: 'prescription.medication',
+    type: 'string',
+    sensitivity: 'S2',
+    description: 'The medication as the EHR names it (clinical PHI)',
+    eventTypes: PRESCRIPTION_EVENTS,
+    example: 'Lisinopril 10 mg tablet',
+  },
+  {
+    path: 'prescription.status',
+    type: 'string',
+    sensitivity: 'S0',
+    description: 'The prescription status (active)',
+    eventTypes: PRESCRIPTION_EVENTS,
+    example: 'active',
+  },
+  {
+    path: 'discharge.at',
+    type: 'datetime',
+    sensitivity: 'S1',
+    description: 'When the patient was discharged (an estimate when discharge.isApproximate)',
+    eventTypes: DISCHARGE_EVENTS,
+    example: '2026-12-08T15:30:00Z',
+  },
+  {
+    path: 'discharge.isApproximate',
+    type: 'boolean',
+    sensitivity: 'S0',
+    description: 'Whether the EHR gave only a date, or no time at all, for the discharge',
+    eventTypes: DISCHARGE_EVENTS,
+    example: false,
   },
 ];
 

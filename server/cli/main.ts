@@ -5,6 +5,7 @@ import { migrateUp } from '../db/migrate.js';
 import { createLogger } from '../log/logger.js';
 import { startServer } from '../serve.js';
 import { startWorker } from '../worker/run-worker.js';
+import { registerSourcesCommand } from './sources.js';
 import { runStart } from './start.js';
 
 const program = new Command('pathwell')
@@ -59,6 +60,8 @@ program
       applied.length === 0 ? 'No pending migrations.\n' : `Applied: ${applied.join(', ')}\n`,
     );
   });
+
+registerSourcesCommand(program);
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {

@@ -9,6 +9,7 @@ import type { Route } from './route.js';
 import { devOutboxRoute } from './routes/dev-outbox.route.js';
 import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
+import { hl7HookRoute } from './routes/hl7-hook.route.js';
 import { mountBuilderUi } from './static-ui.js';
 
 /** Webhook bodies up to this size are taken; a Synthea patient history is about 900 KB. */
@@ -16,7 +17,14 @@ export const WEBHOOK_BODY_LIMIT = '10mb';
 
 /** Every route the server answers, in one list: registration and OpenAPI both read it. */
 export function routesOf(deps: ServerDeps): Route[] {
-  return [healthRoute(), readinessRoute(deps), fhirHookRoute(deps), devOutboxRoute(deps)];
+  return [
+    healthRoute(),
+    readinessRoute(deps),
+    fhirHookRoute(deps),
+    devOutboxRoute(deps),
+    // EHR ingestion
+    hl7HookRoute(deps),
+  ];
 }
 
 /**

@@ -1,13 +1,13 @@
-import type { Bundle, FhirResource } from 'fhir/r4.js';
+import type { Bundle, BundleEntry, FhirResource } from 'fhir/r4.js';
 import { describe, expect, it } from 'vitest';
 import type { IngestLookups } from '../ingest-plan.js';
-import { FhirMappingSchema } from './generic-mapping.js';
-import { lookupsNeeded, planFhirIngest } from './plan-fhir.js';
+import { type FhirMapping, FhirMappingSchema } from './generic-mapping.js';
+import { type FhirPlanContext, lookupsNeeded, planFhirIngest } from './plan-fhir.js';
 import { addFetched, readFhirBody } from './read-body.js';
 
 const NOW = '2026-06-01T12:00:00Z';
-const OPTIONS = { now: NOW, mappings: [] };
-const CONTEXT = { orgTimeZone: 'America/New_York', receivedAt: NOW, mappings: [] };
+const OPTIONS: { now: string; mappings: FhirMapping[] } = { now: NOW, mappings: [] };
+const CONTEXT: FhirPlanContext = { orgTimeZone: 'America/New_York', receivedAt: NOW, mappings: [] };
 const NOTHING: IngestLookups = {
   knownAppointments: new Map(),
   knownPrescriptions: new Map(),
@@ -125,7 +125,7 @@ describe('planFhirIngest', () => {
       entry: [
         {
           resource: {
-            resourceType: 'Parameters',
+            resourceType: 'Parameters' as const,
             id: 'n1',
             parameter: [
               { name: 'subscription', valueString: 'https://ehr.example/Subscription/s' },
@@ -141,7 +141,7 @@ describe('planFhirIngest', () => {
               },
             ],
           },
-        },
+        } as BundleEntry,
       ],
     };
     const reading = readFhirBody(notification, OPTIONS);

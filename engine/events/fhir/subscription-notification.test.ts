@@ -1,4 +1,4 @@
-import type { Bundle } from 'fhir/r4.js';
+import type { Bundle, Parameters } from 'fhir/r4.js';
 import { describe, expect, it } from 'vitest';
 import {
   notificationIgnoreReason,
@@ -32,7 +32,7 @@ function backport(type: string, withEvent = false): Bundle {
                 ]
               : []),
           ],
-        },
+        } as Parameters,
       },
     ],
   };
