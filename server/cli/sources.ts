@@ -38,11 +38,16 @@ export function registerSourcesCommand(program: Command): void {
     .action(async (name: string, options: AddOptions) => {
       await withDatabase(async (pool, keyring) => {
         const kind: SourceKind = options.bearer === true ? 'bearer' : 'hmac';
-        const credential = options.secretFromEnv === undefined ? undefined : process.env[options.secretFromEnv];
+        const credential =
+          options.secretFromEnv === undefined ? undefined : process.env[options.secretFromEnv];
         if (options.secretFromEnv !== undefined && (credential ?? '').length < 16) {
-          throw new AppError('request_invalid', `Set ${options.secretFromEnv} to a secret of at least 16 characters.`);
+          throw new AppError(
+            'request_invalid',
+            `Set ${options.secretFromEnv} to a secret of at least 16 characters.`,
+          );
         }
-        const rate = options.rateLimit === undefined ? undefined : Number.parseInt(options.rateLimit, 10);
+        const rate =
+          options.rateLimit === undefined ? undefined : Number.parseInt(options.rateLimit, 10);
         const added = await addSource(pool, keyring, {
           name,
           kind,
@@ -51,7 +56,9 @@ export function registerSourcesCommand(program: Command): void {
           ...(credential === undefined ? {} : { credential }),
         });
         const label = kind === 'hmac' ? 'HMAC secret' : 'Bearer token';
-        process.stdout.write(`Registered source "${name}".\n${label} (shown once): ${added.credential}\n`);
+        process.stdout.write(
+          `Registered source "${name}".\n${label} (shown once): ${added.credential}\n`,
+        );
       });
     });
 
@@ -62,7 +69,9 @@ export function registerSourcesCommand(program: Command): void {
       await withDatabase(async (pool) => {
         for (const source of await listSources(pool)) {
           const peers = source.mllpPeers.length === 0 ? '-' : source.mllpPeers.join(',');
-          process.stdout.write(`${source.name}\t${source.kind}\tmllp:${peers}\trate:${source.rateLimitPerSecond ?? 'default'}\n`);
+          process.stdout.write(
+            `${source.name}\t${source.kind}\tmllp:${peers}\trate:${source.rateLimitPerSecond ?? 'default'}\n`,
+          );
         }
       });
     });
@@ -89,11 +98,17 @@ export function registerSourcesCommand(program: Command): void {
 }
 
 async function withDatabase(
-  work: (pool: ReturnType<typeof createPool>, keyring: ReturnType<typeof loadKeyring>) => Promise<void>,
+  work: (
+    pool: ReturnType<typeof createPool>,
+    keyring: ReturnType<typeof loadKeyring>,
+  ) => Promise<void>,
 ): Promise<void> {
   const config = loadConfig();
   if (config.databaseUrl === undefined) {
-    throw new AppError('config_invalid', 'Set DATABASE_URL to the database of the server whose sources to manage.');
+    throw new AppError(
+      'config_invalid',
+      'Set DATABASE_URL to the database of the server whose sources to manage.',
+    );
   }
   const pool = createPool(config.databaseUrl, 1);
   try {

@@ -168,7 +168,9 @@ function parseMappings(value: string | undefined): FhirMapping[] {
   }
   const parsed = z.array(FhirMappingSchema).safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
     throw new AppError('config_invalid', `PATHWELL_FHIR_MAPPINGS: ${problems.join('; ')}`);
   }
   return parsed.data;

@@ -17,7 +17,13 @@ export async function storeBody(
   const inserted = await client.query<{ id: string }>(
     `INSERT INTO hook_bodies (id, source, sha256, content_type, body) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (source, sha256) DO NOTHING RETURNING id`,
-    [randomUUID(), body.source, sha256, body.contentType, keyring.seal('fields', body.bytes, CONTEXT)],
+    [
+      randomUUID(),
+      body.source,
+      sha256,
+      body.contentType,
+      keyring.seal('fields', body.bytes, CONTEXT),
+    ],
   );
   if (inserted.rows[0] !== undefined) {
     return inserted.rows[0].id;

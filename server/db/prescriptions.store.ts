@@ -18,7 +18,10 @@ export async function loadKnownPrescriptions(
     [source, ids],
   );
   return new Map(
-    result.rows.map((row) => [row.source_id, { status: row.status, dueDate: row.due_date ?? undefined }]),
+    result.rows.map((row) => [
+      row.source_id,
+      { status: row.status, dueDate: row.due_date ?? undefined },
+    ]),
   );
 }
 
@@ -41,7 +44,14 @@ export async function savePrescription(
      ON CONFLICT (source, source_id) DO UPDATE SET
        patient_id = EXCLUDED.patient_id, status = EXCLUDED.status, due_date = EXCLUDED.due_date,
        record = EXCLUDED.record, updated_at = now()`,
-    [source, id, patientId, state.status, state.dueDate ?? null, keyring.sealJson('fields', record, CONTEXT)],
+    [
+      source,
+      id,
+      patientId,
+      state.status,
+      state.dueDate ?? null,
+      keyring.sealJson('fields', record, CONTEXT),
+    ],
   );
 }
 
@@ -52,7 +62,12 @@ export async function loadPrescription(
   source: string,
   id: string,
 ): Promise<(KnownPrescription & { record: PrescriptionRecord; patientId: string }) | undefined> {
-  const result = await db.query<{ status: string; due_date: string | null; record: Buffer; patient_id: string }>(
+  const result = await db.query<{
+    status: string;
+    due_date: string | null;
+    record: Buffer;
+    patient_id: string;
+  }>(
     'SELECT status, due_date, record, patient_id FROM prescriptions WHERE source = $1 AND source_id = $2',
     [source, id],
   );

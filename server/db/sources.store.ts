@@ -68,15 +68,26 @@ export async function addSource(
     );
   }
   const credential = source.credential ?? randomBytes(32).toString('base64url');
-  const sealed = source.kind === 'hmac' ? keyring.seal('fields', Buffer.from(credential), CONTEXT) : null;
+  const sealed =
+    source.kind === 'hmac' ? keyring.seal('fields', Buffer.from(credential), CONTEXT) : null;
   const tokenHash = source.kind === 'bearer' ? keyring.lookupHash(`bearer:${credential}`) : null;
   const inserted = await db.query(
     `INSERT INTO sources (name, kind, secret, token_hash, mllp_peers, rate_limit_per_second)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING`,
-    [source.name, source.kind, sealed, tokenHash, source.mllpPeers ?? [], source.rateLimitPerSecond ?? null],
+    [
+      source.name,
+      source.kind,
+      sealed,
+      tokenHash,
+      source.mllpPeers ?? [],
+      source.rateLimitPerSecond ?? null,
+    ],
   );
   if (inserted.rowCount === 0) {
-    throw new AppError('source_exists', `A source named "${source.name}" is already registered; rotate its secret instead.`);
+    throw new AppError(
+      'source_exists',
+      `A source named "${source.name}" is already registered; rotate its secret instead.`,
+    );
   }
   return { credential };
 }
@@ -92,10 +103,15 @@ export async function rotateSource(
   keyring: Keyring,
   name: string,
 ): Promise<{ credential: string }> {
-  const found = await db.query<{ kind: SourceKind }>('SELECT kind FROM sources WHERE name = $1', [name]);
+  const found = await db.query<{ kind: SourceKind }>('SELECT kind FROM sources WHERE name = $1', [
+    name,
+  ]);
   const kind = found.rows[0]?.kind;
   if (kind === undefined) {
-    throw new AppError('source_not_found', `No source is named "${name}"; "pathwell sources list" shows them.`);
+    throw new AppError(
+      'source_not_found',
+      `No source is named "${name}"; "pathwell sources list" shows them.`,
+    );
   }
   const credential = randomBytes(32).toString('base64url');
   await db.query(
@@ -117,7 +133,10 @@ export async function rotateSource(
 export async function removeSource(db: Queryable, name: string): Promise<void> {
   const removed = await db.query('DELETE FROM sources WHERE name = $1', [name]);
   if (removed.rowCount === 0) {
-    throw new AppError('source_not_found', `No source is named "${name}"; "pathwell sources list" shows them.`);
+    throw new AppError(
+      'source_not_found',
+      `No source is named "${name}"; "pathwell sources list" shows them.`,
+    );
   }
 }
 
@@ -142,7 +161,9 @@ export async function findSource(
   keyring: Keyring,
   name: string,
 ): Promise<Source | undefined> {
-  const result = await db.query<SourceRow>(`SELECT ${COLUMNS} FROM sources WHERE name = $1`, [name]);
+  const result = await db.query<SourceRow>(`SELECT ${COLUMNS} FROM sources WHERE name = $1`, [
+    name,
+  ]);
   return result.rows[0] === undefined ? undefined : toSource(result.rows[0], keyring);
 }
 

@@ -95,7 +95,10 @@ export function webhookAccess(deps: WebhookAccessDeps): WebhookAccess {
   return access;
 }
 
-type CachedLoad = (key: string, load: () => Promise<Source | undefined>) => Promise<Source | undefined>;
+type CachedLoad = (
+  key: string,
+  load: () => Promise<Source | undefined>,
+) => Promise<Source | undefined>;
 
 async function identify(
   req: Request,
@@ -115,9 +118,17 @@ async function identify(
       );
     }
     if (source.kind === 'bearer') {
-      const owner = bearer === undefined ? undefined : await cached(`token:${bearer}`, () => findSourceByToken(deps.pool, deps.keyring, bearer));
+      const owner =
+        bearer === undefined
+          ? undefined
+          : await cached(`token:${bearer}`, () =>
+              findSourceByToken(deps.pool, deps.keyring, bearer),
+            );
       if (owner?.name !== source.name) {
-        throw new AppError('webhook_signature_invalid', `Source "${source.name}" authenticates with its bearer token; the Authorization header does not carry it.`);
+        throw new AppError(
+          'webhook_signature_invalid',
+          `Source "${source.name}" authenticates with its bearer token; the Authorization header does not carry it.`,
+        );
       }
       return source;
     }
@@ -126,7 +137,9 @@ async function identify(
   }
 
   if (bearer !== undefined) {
-    const source = await cached(`token:${bearer}`, () => findSourceByToken(deps.pool, deps.keyring, bearer));
+    const source = await cached(`token:${bearer}`, () =>
+      findSourceByToken(deps.pool, deps.keyring, bearer),
+    );
     if (source === undefined) {
       throw new AppError('webhook_source_unknown', 'No registered source has this bearer token.');
     }

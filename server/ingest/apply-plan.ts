@@ -62,12 +62,19 @@ export async function applyPlan(
     for (const redelivery of plan.redelivered) {
       const earlier = inputs.admitted.get(redelivery.idempotencyKey);
       if (earlier !== undefined) {
-        result.accepted.push({ eventId: earlier.id, type: earlier.type, duplicate: true, runs: earlier.runs });
+        result.accepted.push({
+          eventId: earlier.id,
+          type: earlier.type,
+          duplicate: true,
+          runs: earlier.runs,
+        });
       }
     }
 
     const bodyId =
-      plan.events.length === 0 ? undefined : await storeBody(client, deps.keyring, { source, ...inputs.body });
+      plan.events.length === 0
+        ? undefined
+        : await storeBody(client, deps.keyring, { source, ...inputs.body });
     for (const planned of plan.events) {
       const patientId = patientIdOf(planned.patientSourceId);
       const event: CareEvent = {
@@ -85,7 +92,12 @@ export async function applyPlan(
         bodyId,
       });
       if (admission.duplicate) {
-        result.accepted.push({ eventId: admission.id, type: event.type, duplicate: true, runs: admission.runs });
+        result.accepted.push({
+          eventId: admission.id,
+          type: event.type,
+          duplicate: true,
+          runs: admission.runs,
+        });
         continue;
       }
       if (planned.appointmentState !== undefined) {

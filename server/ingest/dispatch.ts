@@ -166,7 +166,10 @@ async function isOvertakenByCancellation(deps: DispatchDeps, event: CareEvent): 
     [event.source, event.subject.resourceType, event.subject.id, event.id],
   );
   if (later.rows.length > 0) {
-    deps.log.info({ eventId: event.id }, 'Run not started: a later cancellation overtook the event');
+    deps.log.info(
+      { eventId: event.id },
+      'Run not started: a later cancellation overtook the event',
+    );
   }
   return later.rows.length > 0;
 }

@@ -41,7 +41,9 @@ export async function readFromFhirServer(
     response = await fetch(url, {
       headers: {
         accept: 'application/fhir+json',
-        ...(settings.fhirToken === undefined ? {} : { authorization: `Bearer ${settings.fhirToken}` }),
+        ...(settings.fhirToken === undefined
+          ? {}
+          : { authorization: `Bearer ${settings.fhirToken}` }),
       },
       redirect: 'error',
       signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -53,7 +55,10 @@ export async function readFromFhirServer(
     return { found: false, reason: 'focus_not_found' };
   }
   if (!response.ok) {
-    throw unavailable(reference.resourceType, new AppError('dependency_unavailable', `HTTP ${response.status}`));
+    throw unavailable(
+      reference.resourceType,
+      new AppError('dependency_unavailable', `HTTP ${response.status}`),
+    );
   }
   const text = await response.text();
   const resource = text.length > MAX_BYTES ? undefined : parseResource(text);

@@ -67,7 +67,11 @@ export async function ingestFhir(
 
   const needed = lookupsNeeded(reading, options.mappings);
   const knownAppointments = await loadKnownAppointments(deps.pool, source, needed.appointmentIds);
-  const knownPrescriptions = await loadKnownPrescriptions(deps.pool, source, needed.prescriptionIds);
+  const knownPrescriptions = await loadKnownPrescriptions(
+    deps.pool,
+    source,
+    needed.prescriptionIds,
+  );
   const admitted = await findAdmitted(deps.pool, source, needed.idempotencyKeys);
   const plan = planFhirIngest(
     reading,

@@ -48,7 +48,11 @@ export interface Hl7BodyOutcome {
  * @throws only for failures of Pathwell's own services (database), which the caller answers
  *   as unavailable; input never makes it throw
  */
-export async function ingestHl7(deps: ServerDeps, source: string, text: string): Promise<Hl7BodyOutcome> {
+export async function ingestHl7(
+  deps: ServerDeps,
+  source: string,
+  text: string,
+): Promise<Hl7BodyOutcome> {
   let envelope: ReturnType<typeof splitHl7Envelope>;
   try {
     envelope = splitHl7Envelope(text);
@@ -69,7 +73,11 @@ export async function ingestHl7(deps: ServerDeps, source: string, text: string):
   };
 }
 
-async function ingestMessage(deps: ServerDeps, source: string, text: string): Promise<Hl7MessageOutcome> {
+async function ingestMessage(
+  deps: ServerDeps,
+  source: string,
+  text: string,
+): Promise<Hl7MessageOutcome> {
   let header: Partial<Hl7Header> = {};
   let delimiters: Hl7Delimiters | undefined;
   try {
@@ -105,13 +113,19 @@ async function ingestMessage(deps: ServerDeps, source: string, text: string): Pr
     });
     await dispatchAccepted(deps, result);
 
-    const note =
-      result.accepted.some((event) => event.duplicate)
-        ? 'Redelivery of a message already accepted; nothing new was started'
-        : plan.ignored[0] === undefined
-          ? undefined
-          : IGNORE_REASONS[plan.ignored[0].reason];
-    const ack = buildAck({ ack: 'AA', header, delimiters, controlId: randomUUID(), now: receivedAt, ...(note === undefined ? {} : { text: note }) });
+    const note = result.accepted.some((event) => event.duplicate)
+      ? 'Redelivery of a message already accepted; nothing new was started'
+      : plan.ignored[0] === undefined
+        ? undefined
+        : IGNORE_REASONS[plan.ignored[0].reason];
+    const ack = buildAck({
+      ack: 'AA',
+      header,
+      delimiters,
+      controlId: randomUUID(),
+      now: receivedAt,
+      ...(note === undefined ? {} : { text: note }),
+    });
     return { ack: 'AA', text: ack, result };
   } catch (error) {
     return refusal(deps, error, header, delimiters);

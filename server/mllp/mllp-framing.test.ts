@@ -12,7 +12,11 @@ describe('MllpDecoder', () => {
     const frame = mllpFrame('MSH|one\rPID|1');
     const decoder = new MllpDecoder();
 
-    const parts = [frame.subarray(0, 3), frame.subarray(3, frame.length - 1), frame.subarray(frame.length - 1)];
+    const parts = [
+      frame.subarray(0, 3),
+      frame.subarray(3, frame.length - 1),
+      frame.subarray(frame.length - 1),
+    ];
 
     expect(parts.map((part) => text(decoder.push(part)))).toEqual([[], [], ['MSH|one\rPID|1']]);
   });

@@ -33,7 +33,10 @@ export class MllpDecoder {
         this.pending = this.pending.subarray(start);
         if (this.pending.length > MLLP_MAX_MESSAGE_BYTES + 1) {
           this.pending = Buffer.alloc(0);
-          throw new AppError('body_too_large', 'An MLLP frame is over 10 MB; the connection is closed.');
+          throw new AppError(
+            'body_too_large',
+            'An MLLP frame is over 10 MB; the connection is closed.',
+          );
         }
         return messages;
       }

@@ -36,7 +36,10 @@ const IDLE_TIMEOUT_MS = 10 * 60_000;
  * TODO: TLS with client certificates as an alternative to address allow-lists is not built;
  * until it is, run MLLP inside a network you control (or behind a TLS-terminating tunnel).
  */
-export async function startMllpListener(deps: ServerDeps, options: MllpOptions): Promise<MllpListener> {
+export async function startMllpListener(
+  deps: ServerDeps,
+  options: MllpOptions,
+): Promise<MllpListener> {
   const sockets = new Set<net.Socket>();
   const inFlight = new Set<Promise<void>>();
   const allowList = peerAllowList(deps);
@@ -109,7 +112,12 @@ async function serve(
   await queue;
 }
 
-async function answer(deps: ServerDeps, socket: net.Socket, source: string, text: string): Promise<void> {
+async function answer(
+  deps: ServerDeps,
+  socket: net.Socket,
+  source: string,
+  text: string,
+): Promise<void> {
   let reply: string;
   try {
     reply = (await ingestHl7(deps, source, text)).text;
@@ -121,7 +129,11 @@ async function answer(deps: ServerDeps, socket: net.Socket, source: string, text
       header: {},
       controlId: randomUUID(),
       now: new Date().toISOString(),
-      fault: { ack: 'AE', code: '207', message: 'Pathwell could not store the message; send it again.' },
+      fault: {
+        ack: 'AE',
+        code: '207',
+        message: 'Pathwell could not store the message; send it again.',
+      },
     });
   }
   if (!socket.destroyed) {
@@ -130,18 +142,28 @@ async function answer(deps: ServerDeps, socket: net.Socket, source: string, text
 }
 
 function peerAllowList(deps: ServerDeps): (address: string) => Promise<string | undefined> {
-  let cached: { sources: Source[]; lists: Array<[string, net.BlockList]>; until: number } | undefined;
+  let cached:
+    | { sources: Source[]; lists: Array<[string, net.BlockList]>; until: number }
+    | undefined;
   return async (address) => {
     if (cached === undefined || cached.until < Date.now()) {
       const sources = await mllpSources(deps.pool, deps.keyring);
-      cached = { sources, lists: sources.map((source) => [source.name, blockListOf(source.mllpPeers)]), until: Date.now() + PEERS_CACHE_MS };
+      cached = {
+        sources,
+        lists: sources.map((source) => [source.name, blockListOf(source.mllpPeers)]),
+        until: Date.now() + PEERS_CACHE_MS,
+      };
     }
     const family = net.isIPv6(address) ? 'ipv6' : 'ipv4';
-    const match = cached.lists.find(([, list]) => net.isIP(address) !== 0 && list.check(address, family));
+    const match = cached.lists.find(
+      ([, list]) => net.isIP(address) !== 0 && list.check(address, family),
+    );
     if (match !== undefined) {
       return match[0];
     }
-    return deps.config.mode === 'development' && isLoopbackAddress(address) ? LOCAL_SOURCE : undefined;
+    return deps.config.mode === 'development' && isLoopbackAddress(address)
+      ? LOCAL_SOURCE
+      : undefined;
   };
 }
 

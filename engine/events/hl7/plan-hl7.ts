@@ -29,11 +29,13 @@ export function hl7LookupsNeeded(
 
 /**
  * The idempotency key of a message: its control id (MSH-10), scoped to the sending application
- * and facility, which is where the standard makes it unique.
+ * and facility, where the standard makes it unique, and to the message type, so a sender that
+ * reuses control ids across message types (as some test feeds do) is not mistaken for a
+ * redelivery; a true redelivery always repeats its type.
  */
 export function hl7IdempotencyKey(reading: Pick<Hl7Reading, 'header'>): string {
-  const { sendingApplication, sendingFacility, controlId } = reading.header;
-  return `HL7/${sendingApplication}^${sendingFacility}/${controlId}`;
+  const { sendingApplication, sendingFacility, controlId, type, trigger } = reading.header;
+  return `HL7/${sendingApplication}^${sendingFacility}/${type}^${trigger}/${controlId}`;
 }
 
 /**
