@@ -54,8 +54,10 @@ export function buildAck(input: AckInput): string {
     'P',
     /^2\.\d/.test(header.version ?? '') ? text(header.version) : '2.5.1',
   ].join(field);
-  const msa = ['MSA', input.ack, text(header.controlId), text(input.text)].join(field);
-  const segments = [msh, trimEmpty(msa, field)];
+  // MSA-2 is required, so it is written even when the answered control id could not be read.
+  const note = input.text === undefined ? [] : [text(input.text)];
+  const msa = ['MSA', input.ack, text(header.controlId), ...note].join(field);
+  const segments = [msh, msa];
 
   if (input.fault !== undefined) {
     const { location, code, message } = input.fault;
