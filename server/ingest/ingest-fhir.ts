@@ -53,7 +53,7 @@ export async function ingestFhir(
   const receivedAt = new Date().toISOString();
   const options: FhirReadOptions = { now: receivedAt, mappings: deps.config.fhirMappings };
   let reading = readFhirBody(body.parsed, options);
-  reading = await fetchResources(deps, reading, reading.toFetch, options);
+  reading = await fetchResources(deps, reading, { wanted: reading.toFetch, options });
 
   // Sequential on purpose: in embedded mode the pool shares one PGlite session.
   const referenced = lookupsNeeded(reading, options.mappings).patientIds;
@@ -62,7 +62,7 @@ export async function ingestFhir(
   if (absent.length > 0 && deps.config.fhirBaseUrl !== undefined) {
     // Read patients join the body, so they are stored with it; unknown ones stay unknown.
     const patients = absent.map((id) => ({ resourceType: 'Patient', id }));
-    reading = await fetchResources(deps, reading, patients, options, { isQuiet: true });
+    reading = await fetchResources(deps, reading, { wanted: patients, options, isQuiet: true });
   }
 
   const needed = lookupsNeeded(reading, options.mappings);
@@ -96,10 +96,14 @@ export async function ingestFhir(
 async function fetchResources(
   deps: IngestDeps,
   reading: FhirBodyReading,
-  wanted: ReadonlyArray<{ resourceType: string; id: string }>,
-  options: FhirReadOptions,
-  behaviour: { isQuiet?: boolean } = {},
+  fetch: {
+    wanted: ReadonlyArray<{ resourceType: string; id: string }>;
+    options: FhirReadOptions;
+    /** Resources not found are left out silently (unknown patients stay unknown). */
+    isQuiet?: boolean;
+  },
 ): Promise<FhirBodyReading> {
+  const { wanted, options } = fetch;
   if (wanted.length === 0) {
     return reading;
   }
@@ -115,7 +119,7 @@ async function fetchResources(
     const read = await readFromFhirServer(deps.config, reference);
     if (read.found) {
       fetched.push(read.resource);
-    } else if (behaviour.isQuiet !== true) {
+    } else if (fetch.isQuiet !== true) {
       ignored.push({ ...reference, reason: read.reason });
     }
   }

@@ -20,8 +20,11 @@ import { HL7_HOOK_EXPECTATIONS } from './hl7-hook.expectations.js';
 interface ExpectedEvent {
   type: string;
   subject: [string, string];
-  /** Dotted paths into the event's data: a string compares as is, `{ instant }` as an instant. */
-  data?: Record<string, string | boolean | { instant: string } | 'received'>;
+  /**
+   * Dotted paths into the event's data: a string compares as is (`'received'`: the time the
+   * body was received), `{ instant }` as an instant.
+   */
+  data?: Record<string, string | boolean | { instant: string }>;
 }
 
 /** What one body should do, written by hand from reading the fixture (not from the code). */

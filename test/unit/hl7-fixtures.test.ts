@@ -46,7 +46,8 @@ const HL7_EXPECTATIONS: Array<[string, Expected]> = [
       event: 'ADT^A03',
       controlId: 'MSG00001',
       version: '2.8',
-      // PV1-45 20150209113419+0110 (10:24:19Z, the instant FHIR-Converter wrote as 15:54:19+05:30); PV1-19 visit number 40007716; PV1-2 class P.
+      // PV1-45 20150209113419+0110 (10:24:19Z, the instant FHIR-Converter wrote as
+      // 15:54:19+05:30); PV1-19 visit number 40007716; PV1-2 class P.
       action: {
         kind: 'discharge',
         visitId: '40007716',

@@ -93,11 +93,11 @@ function instantAt(resource: FhirResource, mapping: FhirMapping): string | undef
 function valueAt(value: unknown, path: string): unknown {
   let current = value;
   for (const step of path.split('.')) {
-    const holder = Array.isArray(current) ? current[0] : current;
+    const holder: unknown = Array.isArray(current) ? (current as unknown[])[0] : current;
     if (holder === null || typeof holder !== 'object') {
       return undefined;
     }
     current = (holder as Record<string, unknown>)[step];
   }
-  return Array.isArray(current) ? current[0] : current;
+  return Array.isArray(current) ? (current as unknown[])[0] : current;
 }

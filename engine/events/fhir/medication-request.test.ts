@@ -130,10 +130,7 @@ describe('readMedicationRequest', () => {
       return 'no error';
     };
 
-    expect(fieldOf({ subject: undefined as never })).toEqual([
-      'resource_subject_missing',
-      'subject',
-    ]);
+    expect(fieldOf({ subject: undefined })).toEqual(['resource_subject_missing', 'subject']);
     expect(
       fieldOf({
         authoredOn: 'soon',

@@ -1,10 +1,4 @@
-import type {
-  Appointment,
-  Encounter,
-  FhirResource,
-  Medication,
-  MedicationRequest,
-} from 'fhir/r4.js';
+import type { Appointment, FhirResource, Medication } from 'fhir/r4.js';
 import { AppError, isAppError } from '../../errors/app-error.js';
 import {
   emptyPlan,
@@ -47,7 +41,10 @@ type CandidateOutcome =
   | { kind: 'ignored'; reason: IngestPlan['ignored'][number]['reason'] };
 
 /** The ids a reading needs looked up for {@link planFhirIngest}. */
-export function lookupsNeeded(reading: FhirBodyReading, mappings: readonly FhirMapping[] = []) {
+export function lookupsNeeded(
+  reading: FhirBodyReading,
+  mappings: readonly FhirMapping[] = [],
+): FhirLookupsNeeded {
   const patientIds = new Set<string>();
   for (const located of reading.candidates) {
     for (const reference of patientReferencesOf(located.resource, mappings)) {
@@ -66,7 +63,7 @@ export function lookupsNeeded(reading: FhirBodyReading, mappings: readonly FhirM
     prescriptionIds: idsOf('MedicationRequest'),
     patientIds: [...patientIds],
     idempotencyKeys: reading.candidates.map((located) => idempotencyKeyOf(located.resource)),
-  } satisfies FhirLookupsNeeded;
+  };
 }
 
 /**
@@ -148,7 +145,7 @@ function readCandidate(
           };
     }
     case 'Encounter': {
-      const result = readEncounter(resource as Encounter, context);
+      const result = readEncounter(resource, context);
       return result.kind === 'ignored'
         ? result
         : {
@@ -236,7 +233,7 @@ function patientReferencesOf(resource: FhirResource, mappings: readonly FhirMapp
         .filter((reference): reference is string => typeof reference === 'string');
     case 'MedicationRequest':
     case 'Encounter': {
-      const reference = (resource as MedicationRequest | Encounter).subject?.reference;
+      const reference = resource.subject?.reference;
       return reference === undefined ? [] : [reference];
     }
     default: {

@@ -1,4 +1,4 @@
-import { readDelimiters } from './er7.js';
+import { readDelimiters, withoutLeadingNoise } from './er7.js';
 import { hl7Error } from './hl7-errors.js';
 
 /** What a body holds: one message, or a batch (FHS/BHS … BTS/FTS) split into its messages. */
@@ -18,7 +18,7 @@ const BATCH_FRAME = new Set(['FHS', 'BHS', 'BTS', 'FTS']);
  * @throws AppError `hl7_message_malformed` when a batch holds no message
  */
 export function splitHl7Envelope(text: string): Hl7Envelope {
-  const body = text.replace(/^\uFEFF/, '').replace(/^[\s\u0000]+/, '');
+  const body = withoutLeadingNoise(text);
   const header = body.slice(0, 3);
   if (header !== 'FHS' && header !== 'BHS') {
     return { isBatch: false, messages: [body] };

@@ -49,7 +49,7 @@ const HEADER_NAMES = new Set(['MSH', 'BHS', 'FHS']);
  *   the delimiters are ambiguous, or a segment has no valid name
  */
 export function parseHl7(text: string): Hl7Message {
-  const body = text.replace(/^\uFEFF/, '').replace(/^[\s\u0000]+/, '');
+  const body = withoutLeadingNoise(text);
   const delimiters = readDelimiters(body, 'MSH');
   const segments: Hl7Segment[] = [];
 
@@ -121,6 +121,21 @@ function splitSegment(line: string, delimiters: Hl7Delimiters, position: number)
   }
   // In a header, the field separator is itself field 1, so the numbering shifts by one.
   return { name, fields: [name, delimiters.field, ...parts.slice(1)] };
+}
+
+/**
+ * The text without what senders put before the first segment: a UTF-8 byte-order mark,
+ * whitespace and NUL padding.
+ */
+export function withoutLeadingNoise(text: string): string {
+  let start = 0;
+  while (
+    start < text.length &&
+    (/[\s\uFEFF]/.test(text.charAt(start)) || text.charCodeAt(start) === 0)
+  ) {
+    start += 1;
+  }
+  return text.slice(start);
 }
 
 /** The segments of a message with a given name, in order. */

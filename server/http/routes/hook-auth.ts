@@ -16,7 +16,7 @@ export async function authenticateOrRefuse(
     return await access.authenticate(req, raw);
   } catch (error) {
     if (isAppError(error) && error.code === 'rate_limited') {
-      res.setHeader('retry-after', String(error.details?.retryAfterSeconds ?? 1));
+      res.setHeader('retry-after', String(Number(error.details?.retryAfterSeconds ?? 1)));
     }
     throw error;
   }
