@@ -69,6 +69,19 @@ describe('planFhirIngest', () => {
     ).toHaveLength(1);
   });
 
+  it('takes a patient contained in the resource, filed under its container', () => {
+    const result = plan({
+      ...discharge,
+      contained: [patient],
+      subject: { reference: '#p1' },
+    });
+
+    expect(result.events).toMatchObject([{ patientSourceId: 'Encounter/e1#p1' }]);
+    expect(result.patients).toMatchObject([
+      { sourceId: 'Encounter/e1#p1', record: { email: 'p1@example.org' } },
+    ]);
+  });
+
   it('never takes a practitioner or a related person as the patient', () => {
     const result = plan(
       bundle(

@@ -78,10 +78,7 @@ export function planFhirIngest(
   context: FhirPlanContext,
 ): IngestPlan {
   const plan = emptyPlan();
-  plan.patients = reading.patients.map(({ resource, fullUrl, record }) => ({
-    sourceId: resource.id ?? fullUrl ?? '',
-    record: { ...record, sourceId: resource.id ?? fullUrl ?? '' },
-  }));
+  plan.patients = reading.patients.map(({ sourceId, record }) => ({ sourceId, record }));
   plan.ignored = [...reading.ignored];
   const patientsInBody = new Set(plan.patients.map((patient) => patient.sourceId));
 
@@ -259,7 +256,7 @@ function patientIdOf(
       return undefined;
     }
     const entry = reading.patients.find((patient) => patient.resource === resolved.resource);
-    return resolved.resource.id ?? entry?.fullUrl;
+    return entry?.sourceId;
   }
   return resolved.found === 'elsewhere' && resolved.resourceType === 'Patient'
     ? resolved.id

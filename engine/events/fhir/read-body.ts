@@ -24,7 +24,11 @@ export interface Located<TResource> {
 
 /** A FHIR body read into the resources Pathwell acts on. Produced by {@link readFhirBody}. */
 export interface FhirBodyReading {
-  patients: Array<Located<Patient> & { record: PatientRecord }>;
+  /**
+   * Patients the body carries, in entries or contained in the resources that refer to them. A
+   * contained patient's id is local to its container, so its `sourceId` names both.
+   */
+  patients: Array<Located<Patient> & { record: PatientRecord; sourceId: string }>;
   /** Resources that may become events: Appointments, MedicationRequests, Encounters, mapped. */
   candidates: Array<Located<FhirResource>>;
   ignored: IgnoredResource[];
@@ -147,17 +151,41 @@ function addResource(
 ): void {
   const { resource } = item;
   if (resource.resourceType === 'Patient') {
-    reading.patients.push({ ...item, resource, record: normalisePatient(resource, options.now) });
+    const sourceId = resource.id ?? item.fullUrl ?? '';
+    const record = { ...normalisePatient(resource, options.now), sourceId };
+    reading.patients.push({ ...item, resource, record, sourceId });
   } else if (
     EVENT_TYPES.has(resource.resourceType) ||
     options.mappings.some((mapping) => mapping.resourceType === resource.resourceType)
   ) {
     reading.candidates.push(item);
+    addContainedPatients(reading, item, options);
   } else {
     reading.ignored.push({
       resourceType: resource.resourceType,
       id: resource.id ?? '',
       reason: 'resource_type_unsupported',
+    });
+  }
+}
+
+function addContainedPatients(
+  reading: FhirBodyReading,
+  item: Located<FhirResource>,
+  options: FhirReadOptions,
+): void {
+  const contained = (item.resource as { contained?: FhirResource[] }).contained ?? [];
+  for (const [position, resource] of contained.entries()) {
+    if (resource?.resourceType !== 'Patient') {
+      continue;
+    }
+    const sourceId = `${item.resource.resourceType}/${item.resource.id ?? ''}#${resource.id ?? ''}`;
+    const record = { ...normalisePatient(resource, options.now), sourceId };
+    reading.patients.push({
+      resource,
+      path: `${item.path}.contained[${position}]`,
+      record,
+      sourceId,
     });
   }
 }
