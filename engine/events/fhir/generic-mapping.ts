@@ -16,6 +16,10 @@ const PATH = z
 /**
  * A configured mapping from another FHIR resource type to a CareEvent type, for EHR events
  * Pathwell has no reader for (a ServiceRequest placed, a Procedure done, …).
+ *
+ * TODO: mapped values are not in the template catalogue (their sensitivity is unknown), so a
+ * journey can trigger on a mapped event but neither test nor render its values; a mapping that
+ * also declares each value's type and sensitivity class would let the catalogue list them.
  */
 export const FhirMappingSchema = z.object({
   resourceType: z

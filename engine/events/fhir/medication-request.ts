@@ -58,6 +58,9 @@ const SUPPLY_UNITS: Record<string, SupplyUnit> = {
  *
  * @throws AppError `resource_subject_missing` or `resource_date_invalid` (422)
  */
+// TODO: a prescription that later becomes stopped or completed is only reported as ignored;
+// a renewal run already waiting for its due date is not cancelled. Signalling such runs (as an
+// appointment cancellation is) needs a cancel rule for prescriptions in the journey engine.
 export function readMedicationRequest(
   request: MedicationRequest,
   context: MedicationRequestContext,

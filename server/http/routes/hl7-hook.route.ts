@@ -60,6 +60,8 @@ export function hl7HookRoute(deps: ServerDeps): Route {
       const source = await authenticateOrRefuse(webhookAccess(deps), req, res, raw);
       const type = hl7ContentType(req);
 
+      // TODO: MSH-18 (character set) is not read: bodies are decoded as UTF-8, so a sender using
+      // ISO 8859-1 loses its accented letters. Reading MSH-18 before decoding would remove this.
       const outcome = await ingestHl7(deps, source, raw.toString('utf8'));
 
       res
