@@ -86,6 +86,11 @@ async function ingestMessage(
     header = readHeader(message);
     const receivedAt = new Date().toISOString();
     const reading = readHl7Message(message, { orgTimeZone: deps.config.orgTimeZone, receivedAt });
+    // TODO: the keyed hash uses the first PATHWELL_MASTER_KEY, so putting a new key first changes
+    // every HL7 patient, appointment and visit key (and bearer-token hashes): reschedules would no
+    // longer find their appointment. Until lookups try every key of the ring (or a rotation
+    // command re-keys these columns), keep the first master key when rotating and add new ones
+    // after it.
     const opaqueId: OpaqueId = (kind, value) =>
       deps.keyring.lookupHash(`hl7:${source}:${kind}:${value}`).slice(0, 40);
 
