@@ -35,7 +35,11 @@ describe.skipIf(!hasFixtures)('the webhooks under random and broken input', () =
   let listener: MllpListener;
 
   beforeAll(async () => {
-    harness = await startHarness({ withWorker: false });
+    // Hundreds of requests in a few seconds from one source: the rate limit is not under test.
+    harness = await startHarness({
+      withWorker: false,
+      env: { PATHWELL_HOOK_RATE_LIMIT: '100000' },
+    });
     // A published journey, so an input that slipped through as an event would start a run.
     await harness.publish(DEMO_JOURNEY);
     listener = await startMllpListener(harness.deps, { host: '127.0.0.1', port: 0 });
