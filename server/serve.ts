@@ -10,6 +10,7 @@ import { initApp, shutdownApp } from './http/app.js';
 import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
 import { syncAllSchedules } from './journeys/schedule-sync.js';
 import type { Logger } from './log/logger.js';
+import { type MllpListener, startMllpListener } from './mllp/mllp-listener.js';
 import { connectTemporal } from './temporal/temporal-client.js';
 import { loadDkimKey } from './config/dkim-key.js';
 import { type ServerMailer, serverMailer } from './mail/server-mailer.js';
@@ -17,11 +18,14 @@ import { type ServerMailer, serverMailer } from './mail/server-mailer.js';
 /** A running API server, and how to stop it. */
 export interface RunningServer {
   port: number;
+  /** The MLLP listener's port, when it runs (`PATHWELL_MLLP_PORT`). */
+  mllpPort: number | undefined;
   stop: () => Promise<void>;
 }
 
 /**
- * Starts the API server: the HTTP routes, the builder UI and the inbox dispatcher loop. Needs
+ * Starts the API server: the HTTP routes, the builder UI, the inbox dispatcher loop and the MLLP
+ * listener (when `PATHWELL_MLLP_PORT` is set, or by default in development). Needs
  * `DATABASE_URL` and `TEMPORAL_ADDRESS` (the start command sets them for its embedded services).
  */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
@@ -56,9 +60,26 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   });
   const port = (server.address() as AddressInfo).port;
   log.info({ port }, 'Server up');
+  let mllp: MllpListener | undefined;
+  try {
+    mllp =
+      config.mllpPort === undefined
+        ? undefined
+        : await startMllpListener(deps, { host: config.mllpHost, port: config.mllpPort });
+  } catch (error) {
+    await loop.stop();
+    await shutdownApp(server);
+    throw new AppError(
+      'config_invalid',
+      `The MLLP listener could not listen on ${config.mllpHost}:${config.mllpPort}; set PATHWELL_MLLP_PORT to a free port, or "off".`,
+      { cause: error },
+    );
+  }
   return {
     port,
+    mllpPort: mllp?.port,
     stop: async () => {
+      await mllp?.stop();
       await loop.stop();
       await shutdownApp(server);
       await temporal.connection.close();

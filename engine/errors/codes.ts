@@ -82,6 +82,41 @@ export const ERROR_CODES = {
     kind: 'operational',
     title: 'A service Pathwell depends on is unavailable',
   },
+  // EHR ingestion: registered sources, signatures, HL7 v2 and FHIR beyond appointments.
+  webhook_signature_invalid: {
+    status: 401,
+    kind: 'user',
+    title: 'The webhook signature does not match',
+  },
+  webhook_timestamp_stale: {
+    status: 401,
+    kind: 'user',
+    title: 'The webhook timestamp is outside the accepted window',
+  },
+  webhook_source_unknown: {
+    status: 401,
+    kind: 'user',
+    title: 'No registered source has that name or token',
+  },
+  rate_limited: { status: 429, kind: 'user', title: 'Too many requests from this source' },
+  hl7_message_malformed: { status: 400, kind: 'user', title: 'The HL7 v2 message cannot be read' },
+  hl7_field_invalid: { status: 400, kind: 'user', title: 'An HL7 v2 field is missing or invalid' },
+  resource_subject_missing: {
+    status: 422,
+    kind: 'user',
+    title: 'The resource names no patient',
+  },
+  resource_date_invalid: {
+    status: 422,
+    kind: 'user',
+    title: 'A date in the resource is not valid',
+  },
+  source_not_found: { status: 404, kind: 'user', title: 'No registered source has that name' },
+  source_exists: {
+    status: 409,
+    kind: 'user',
+    title: 'A source with that name is already registered',
+  },
   internal_error: { status: 500, kind: 'unexpected', title: 'Something went wrong on our side' },
   // Compliance core (consent, suppression, portal, audit).
   capability_unknown_deferred: {

@@ -41,6 +41,38 @@ export interface AppointmentData {
   };
 }
 
+/** Prescription facts carried by `prescription.renewal_due`. */
+export interface PrescriptionData {
+  prescription: {
+    id: string;
+    status: string;
+    /**
+     * The day a renewal is due (YYYY-MM-DD): the earlier of the end of the prescription's
+     * validity and the day its supply runs out.
+     */
+    dueDate: string;
+    /** The medication as the EHR names it; clinical PHI (S2). */
+    medication?: string;
+  };
+}
+
+/** Discharge facts carried by `patient.discharged`. */
+export interface DischargeData {
+  discharge: {
+    /** The encounter or visit the patient was discharged from. */
+    encounterId: string;
+    /** When the patient was discharged, as a UTC instant. */
+    at: string;
+    /**
+     * Whether `at` is an estimate: the EHR gave only a date, or no time at all (then `at` is
+     * when the EHR last updated the encounter, or when Pathwell received it).
+     */
+    isApproximate: boolean;
+    /** The encounter class code (IMP, EMER, …), when known. */
+    class?: string;
+  };
+}
+
 /**
  * A normalised EHR event: what Pathwell's journeys react to.
  *

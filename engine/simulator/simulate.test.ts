@@ -190,7 +190,7 @@ describe('sampleEvent and samplePatient', () => {
       appointment: { start: '2026-06-08T14:00:00Z', location: expect.any(String) },
     });
     expect(sampleEvent('patient.discharged', START).data).toMatchObject({
-      encounter: { end: '2026-06-08T14:00:00Z' },
+      discharge: { at: '2026-06-08T14:00:00Z', isApproximate: false },
     });
     expect(samplePatient(['patient.email'], 'Asia/Tokyo')).toEqual({
       timeZone: 'Asia/Tokyo',

@@ -25,6 +25,9 @@ const APPOINTMENT_EVENTS = [
   'appointment.cancelled',
 ] as const;
 
+const PRESCRIPTION_EVENTS = ['prescription.renewal_due'] as const;
+const DISCHARGE_EVENTS = ['patient.discharged'] as const;
+
 /** Every variable Pathwell knows, by path. */
 export const VARIABLES: readonly VariableSpec[] = [
   {
@@ -132,68 +135,59 @@ export const VARIABLES: readonly VariableSpec[] = [
     eventTypes: APPOINTMENT_EVENTS,
     example: 'booked',
   },
-];
-
-// Discharge and renewal events: EHR ingestion fills these from Encounter and MedicationRequest.
-// A stay's class and disposition and a medication's name say something clinical: S2.
-const DISCHARGE_EVENTS = ['patient.discharged'] as const;
-const RENEWAL_EVENTS = ['prescription.renewal_due'] as const;
-
-/** Variables of discharge and prescription-renewal events. */
-export const CLINICAL_EVENT_VARIABLES: readonly VariableSpec[] = [
+  // EHR ingestion: prescriptions and discharges.
   {
-    path: 'encounter.start',
-    type: 'datetime',
+    path: 'prescription.dueDate',
+    type: 'date',
     sensitivity: 'S1',
-    description: 'When the stay or visit began',
-    eventTypes: DISCHARGE_EVENTS,
-    example: '2026-12-01T08:00:00Z',
-  },
-  {
-    path: 'encounter.end',
-    type: 'datetime',
-    sensitivity: 'S1',
-    description: 'When the patient was discharged',
-    eventTypes: DISCHARGE_EVENTS,
-    example: '2026-12-04T15:30:00Z',
-  },
-  {
-    path: 'encounter.class',
-    type: 'string',
-    sensitivity: 'S2',
-    description: 'The kind of stay (inpatient, emergency, ambulatory, …)',
-    eventTypes: DISCHARGE_EVENTS,
-    example: 'inpatient',
-  },
-  {
-    path: 'encounter.dischargeDisposition',
-    type: 'string',
-    sensitivity: 'S2',
-    description: 'Where the patient went on discharge (home, a care facility, …)',
-    eventTypes: DISCHARGE_EVENTS,
-    example: 'home',
+    description:
+      'The day a renewal is due: the earlier of the end of validity and the day the supply runs out',
+    eventTypes: PRESCRIPTION_EVENTS,
+    example: '2026-12-10',
   },
   {
     path: 'prescription.medication',
     type: 'string',
     sensitivity: 'S2',
-    description: 'The medication to renew, as the EHR names it',
-    eventTypes: RENEWAL_EVENTS,
+    description: 'The medication as the EHR names it (clinical PHI)',
+    eventTypes: PRESCRIPTION_EVENTS,
     example: 'Lisinopril 10 mg tablet',
   },
   {
-    path: 'prescription.dueDate',
-    type: 'date',
+    path: 'prescription.status',
+    type: 'string',
+    sensitivity: 'S0',
+    description: 'The prescription status (active)',
+    eventTypes: PRESCRIPTION_EVENTS,
+    example: 'active',
+  },
+  {
+    path: 'discharge.at',
+    type: 'datetime',
     sensitivity: 'S1',
-    description: 'The day the current supply runs out',
-    eventTypes: RENEWAL_EVENTS,
-    example: '2026-12-20',
+    description: 'When the patient was discharged (an estimate when discharge.isApproximate)',
+    eventTypes: DISCHARGE_EVENTS,
+    example: '2026-12-08T15:30:00Z',
+  },
+  {
+    path: 'discharge.class',
+    type: 'string',
+    sensitivity: 'S2',
+    description: 'The encounter class the patient was discharged from (IMP, EMER, …)',
+    eventTypes: DISCHARGE_EVENTS,
+    example: 'IMP',
+  },
+  {
+    path: 'discharge.isApproximate',
+    type: 'boolean',
+    sensitivity: 'S0',
+    description: 'Whether the EHR gave only a date, or no time at all, for the discharge',
+    eventTypes: DISCHARGE_EVENTS,
+    example: false,
   },
 ];
 
-const BY_PATH = new Map(
-  [...VARIABLES, ...CLINICAL_EVENT_VARIABLES].map((spec) => [spec.path, spec]),
-);
+const BY_PATH = new Map(VARIABLES.map((spec) => [spec.path, spec]));
 
 /**
  * The variable at a path if the event type carries it.

@@ -6,6 +6,7 @@ import { createLogger } from '../log/logger.js';
 import { startServer } from '../serve.js';
 import { startWorker } from '../worker/run-worker.js';
 import { addAuditCommands } from './audit-command.js';
+import { registerSourcesCommand } from './sources.js';
 import { runStart } from './start.js';
 
 const program = new Command('pathwell')
@@ -63,6 +64,7 @@ program
 
 // Compliance core: audit verification and checkpoints.
 addAuditCommands(program);
+registerSourcesCommand(program);
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../engine/errors/app-error.js';
+import { type FhirMapping, FhirMappingSchema } from '../../engine/events/fhir/generic-mapping.js';
 import { isIanaZone } from '../../engine/schedule/time-zone.js';
 import { parseSmtpUrl, type SmtpEndpoint } from './smtp-url.js';
 
@@ -32,6 +33,19 @@ export interface Config {
   temporalUiPort: number;
   /** The embedded Temporal dev server's gRPC port (development, TEMPORAL_ADDRESS unset). */
   temporalPort: number;
+  // EHR ingestion.
+  /** The EHR's FHIR base URL, for id-only notifications and patients a body only references. */
+  fhirBaseUrl: string | undefined;
+  /** Bearer token for the EHR's FHIR server. */
+  fhirToken: string | undefined;
+  /** Configured mappings from other FHIR resource types to CareEvent types. */
+  fhirMappings: FhirMapping[];
+  /** The MLLP listener's port, or `undefined` when it is off. */
+  mllpPort: number | undefined;
+  /** The interface the MLLP listener binds to. */
+  mllpHost: string;
+  /** Requests per second one source may make to the webhooks (a burst of twice that). */
+  hookRateLimit: number;
   /** Compliance core: consent, protection, DKIM, the relay, the portal and unsubscribe. */
   compliance: ComplianceConfig;
 }
@@ -99,6 +113,15 @@ const EnvSchema = z.object({
   PATHWELL_RELAY_BAA: booleanSetting(false),
   PATHWELL_RELAY_RECIPIENT_TLS: z.enum(['enforced', 'self-managed']).optional(),
   PATHWELL_CODEC_CORS_ORIGIN: z.string().min(1).optional(),
+  // EHR ingestion.
+  PATHWELL_FHIR_BASE_URL: z.url().optional(),
+  PATHWELL_FHIR_TOKEN: z.string().min(1).optional(),
+  PATHWELL_FHIR_MAPPINGS: z.string().min(2).optional(),
+  PATHWELL_MLLP_PORT: z
+    .union([z.literal('off'), z.coerce.number().int().min(0).max(65_535)])
+    .optional(),
+  PATHWELL_MLLP_HOST: z.string().min(1).default('127.0.0.1'),
+  PATHWELL_HOOK_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100),
 });
 
 function booleanSetting(fallback: boolean) {
@@ -153,6 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiPort: values.PATHWELL_TEMPORAL_UI_PORT,
     temporalPort: values.PATHWELL_TEMPORAL_PORT,
     compliance: complianceOf(values),
+    fhirBaseUrl: values.PATHWELL_FHIR_BASE_URL?.replace(/\/+$/, ''),
+    fhirToken: values.PATHWELL_FHIR_TOKEN,
+    fhirMappings: parseMappings(values.PATHWELL_FHIR_MAPPINGS),
+    mllpPort: mllpPortOf(values.PATHWELL_MLLP_PORT, values.PATHWELL_MODE),
+    mllpHost: values.PATHWELL_MLLP_HOST,
+    hookRateLimit: values.PATHWELL_HOOK_RATE_LIMIT,
   };
   if (config.mode === 'production') {
     assertProductionSafe(config);
@@ -182,6 +211,39 @@ function complianceOf(values: z.infer<typeof EnvSchema>): ComplianceConfig {
     codecCorsOrigin:
       values.PATHWELL_CODEC_CORS_ORIGIN ?? `http://localhost:${values.PATHWELL_TEMPORAL_UI_PORT}`,
   };
+}
+
+// The MLLP listener is on by default in development (2575, the port HL7 registered for it) and
+// off in production until an operator chooses where it listens.
+function mllpPortOf(value: 'off' | number | undefined, mode: Mode): number | undefined {
+  if (value === 'off') {
+    return undefined;
+  }
+  return value ?? (mode === 'development' ? 2575 : undefined);
+}
+
+function parseMappings(value: string | undefined): FhirMapping[] {
+  if (value === undefined) {
+    return [];
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch (error) {
+    throw new AppError(
+      'config_invalid',
+      'PATHWELL_FHIR_MAPPINGS must be a JSON array of mappings such as [{"resourceType":"ServiceRequest","eventType":"order.placed"}].',
+      { cause: error },
+    );
+  }
+  const parsed = z.array(FhirMappingSchema).safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new AppError('config_invalid', `PATHWELL_FHIR_MAPPINGS: ${problems.join('; ')}`);
+  }
+  return parsed.data;
 }
 
 function parseFrom(value: string): { address: string; name: string } {
@@ -214,6 +276,12 @@ function assertProductionSafe(config: Config): void {
     );
   }
   assertRelayCovered(config);
+  if (config.fhirBaseUrl !== undefined && !config.fhirBaseUrl.startsWith('https://')) {
+    throw new AppError(
+      'insecure_transport_config',
+      `PATHWELL_FHIR_BASE_URL must be https in production; the EHR's answers hold PHI (got "${config.fhirBaseUrl}").`,
+    );
+  }
   if (!config.publicUrl.startsWith('https://')) {
     throw new AppError(
       'insecure_transport_config',

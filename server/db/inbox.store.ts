@@ -20,18 +20,18 @@ export type InboxAdmission =
 /**
  * Writes an event to the inbox unless an event with the same idempotency key from the same
  * source is already there. Run inside the webhook's transaction: the event is durable before
- * the EHR gets its answer.
+ * the EHR gets its answer. `bodyId` names the stored body the event was read from.
  */
 export async function admitEvent(
   client: Queryable,
   keyring: Keyring,
-  event: CareEvent,
-  idempotencyKey: string,
+  admission: { event: CareEvent; idempotencyKey: string; bodyId?: string | undefined },
 ): Promise<InboxAdmission> {
+  const { event, idempotencyKey } = admission;
   const inserted = await client.query<{ id: string }>(
     `INSERT INTO inbox_events
-       (id, source, idempotency_key, type, subject_type, subject_id, patient_id, event)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       (id, source, idempotency_key, type, subject_type, subject_id, patient_id, event, body_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (source, idempotency_key) DO NOTHING
      RETURNING id`,
     [
@@ -43,6 +43,7 @@ export async function admitEvent(
       event.subject.id,
       event.patientId,
       keyring.sealJson('fields', event, CONTEXT),
+      admission.bodyId ?? null,
     ],
   );
   if (inserted.rows.length > 0) {

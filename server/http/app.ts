@@ -22,6 +22,7 @@ import { journeyRunsRoute } from './routes/journey-runs.route.js';
 import { journeySimulateRoute } from './routes/journey-simulate.route.js';
 import { journeyToolRoutes } from './routes/journey-tools.route.js';
 import { journeyImportRoute, journeyRoutes } from './routes/journeys.route.js';
+import { hl7HookRoute } from './routes/hl7-hook.route.js';
 import { mountBuilderUi } from './static-ui.js';
 
 /** Webhook bodies up to this size are taken; a Synthea patient history is about 900 KB. */
@@ -52,6 +53,8 @@ export function routesOf(deps: ServerDeps): Route[] {
     journeySimulateRoute(deps),
     journeyRunsRoute(deps),
     eventsRoute(deps),
+    // EHR ingestion
+    hl7HookRoute(deps),
   ];
 }
 

@@ -1,26 +1,37 @@
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
-import { LOCAL_SOURCE, webhookSource } from './webhook-access.js';
+import { Keyring } from '../crypto/keyring.js';
+import type { Pool } from '../db/pool.js';
+import { LOCAL_SOURCE, webhookAccess } from './webhook-access.js';
 
-const from = (remoteAddress: string) => ({ socket: { remoteAddress } }) as unknown as Request;
+// Unsigned requests never reach the database, so no pool is needed to decide them.
+const NO_POOL = {} as Pool;
+const keyring = new Keyring([Buffer.alloc(32, 3)]);
+const unsigned = (remoteAddress: string) =>
+  ({ socket: { remoteAddress }, get: () => undefined }) as unknown as Request;
 
-describe('webhookSource', () => {
-  const development = loadConfig({});
+describe('webhookAccess (unsigned requests)', () => {
+  const development = webhookAccess({ pool: NO_POOL, keyring, config: loadConfig({}) });
 
-  it('files unsigned development posts from this machine under the local source', () => {
-    expect(webhookSource(from('127.0.0.1'), development)).toBe(LOCAL_SOURCE);
-    expect(webhookSource(from('::1'), development)).toBe(LOCAL_SOURCE);
-    expect(webhookSource(from('::ffff:127.0.0.1'), development)).toBe(LOCAL_SOURCE);
+  it('files unsigned development posts from this machine under the local source', async () => {
+    for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      await expect(development.authenticate(unsigned(address), Buffer.alloc(0))).resolves.toBe(
+        LOCAL_SOURCE,
+      );
+    }
   });
 
-  it('refuses unsigned posts from another machine, even in development', () => {
-    expect(() => webhookSource(from('10.1.2.3'), development)).toThrow(
-      expect.objectContaining({ code: 'webhook_signature_required', status: 401 }),
-    );
+  it('refuses unsigned posts from another machine, even in development', async () => {
+    await expect(
+      development.authenticate(unsigned('10.1.2.3'), Buffer.alloc(0)),
+    ).rejects.toMatchObject({
+      code: 'webhook_signature_required',
+      status: 401,
+    });
   });
 
-  it('refuses unsigned posts in production, even from this machine', () => {
+  it('refuses unsigned posts in production, even from this machine', async () => {
     const production = loadConfig({
       PATHWELL_MODE: 'production',
       PATHWELL_PUBLIC_URL: 'https://pathwell.example.org',
@@ -31,9 +42,12 @@ describe('webhookSource', () => {
       PATHWELL_RELAY_BAA: 'true',
       PATHWELL_RELAY_RECIPIENT_TLS: 'enforced',
     });
+    const access = webhookAccess({ pool: NO_POOL, keyring, config: production });
 
-    expect(() => webhookSource(from('127.0.0.1'), production)).toThrow(
-      expect.objectContaining({ code: 'webhook_signature_required' }),
+    await expect(access.authenticate(unsigned('127.0.0.1'), Buffer.alloc(0))).rejects.toMatchObject(
+      {
+        code: 'webhook_signature_required',
+      },
     );
   });
 });

@@ -35,7 +35,10 @@ export async function dispatchEvent(deps: DispatchDeps, event: CareEvent): Promi
   const runs: RunDispatch[] = [];
   try {
     runs.push(...(await signalRunningRuns(deps, event)));
-    for (const version of await publishedVersionsFor(deps.pool, event.type)) {
+    const versions = (await isOvertakenByCancellation(deps, event))
+      ? []
+      : await publishedVersionsFor(deps.pool, event.type);
+    for (const version of versions) {
       if (!(await passesTriggerFilter(deps, version, event))) {
         continue;
       }
@@ -91,6 +94,29 @@ async function signalRunningRuns(deps: DispatchDeps, event: CareEvent): Promise<
     }
   }
   return signalled;
+}
+
+// An event left pending (Temporal was down) can be dispatched by the inbox loop after a later
+// cancellation of the same appointment was already handled; starting its run then would remind
+// a patient of an appointment that will not take place.
+async function isOvertakenByCancellation(deps: DispatchDeps, event: CareEvent): Promise<boolean> {
+  if (!event.type.startsWith('appointment.') || event.type === 'appointment.cancelled') {
+    return false;
+  }
+  const later = await deps.pool.query(
+    `SELECT 1 FROM inbox_events later JOIN inbox_events this ON this.id = $4
+     WHERE later.source = $1 AND later.subject_type = $2 AND later.subject_id = $3
+       AND later.type = 'appointment.cancelled' AND later.received_at > this.received_at
+     LIMIT 1`,
+    [event.source, event.subject.resourceType, event.subject.id, event.id],
+  );
+  if (later.rows.length > 0) {
+    deps.log.info(
+      { eventId: event.id },
+      'Run not started: a later cancellation overtook the event',
+    );
+  }
+  return later.rows.length > 0;
 }
 
 function signalFor(type: string): 'rescheduled' | 'cancelled' | 'patientEvent' | undefined {

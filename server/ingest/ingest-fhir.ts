@@ -1,110 +1,127 @@
-import { randomUUID } from 'node:crypto';
-import type { CareEvent } from '../../engine/events/care-event.js';
+import type { FhirResource } from 'fhir/r4.js';
+import { AppError } from '../../engine/errors/app-error.js';
+import { lookupsNeeded, planFhirIngest } from '../../engine/events/fhir/plan-fhir.js';
 import {
-  type IgnoredResource,
-  lookupsNeeded,
-  planFhirIngest,
+  addFetched,
+  type FhirBodyReading,
+  type FhirReadOptions,
   readFhirBody,
 } from '../../engine/events/fhir/read-body.js';
+import type { Config } from '../config/config.js';
 import type { Keyring } from '../crypto/keyring.js';
-import { loadKnownAppointments, saveAppointmentState } from '../db/appointments.store.js';
-import { admitEvent, findAdmitted, type RunDispatch } from '../db/inbox.store.js';
-import { findPatientIds, upsertPatients } from '../db/patients.store.js';
-import { type Pool, withTransaction } from '../db/pool.js';
+import { loadKnownAppointments } from '../db/appointments.store.js';
+import { findAdmitted } from '../db/inbox.store.js';
+import { findPatientIds } from '../db/patients.store.js';
+import type { Pool } from '../db/pool.js';
+import { loadKnownPrescriptions } from '../db/prescriptions.store.js';
+import { applyPlan, type IngestResult } from './apply-plan.js';
+import { readFromFhirServer } from './fhir-server.js';
 
-/** One event a body produced, as the webhook answers it. */
-export interface AcceptedEvent {
-  eventId: string;
-  type: string;
-  duplicate: boolean;
-  runs: RunDispatch[];
+export type { AcceptedEvent, IngestResult } from './apply-plan.js';
+
+/** What FHIR ingestion needs. */
+export interface IngestDeps {
+  pool: Pool;
+  keyring: Keyring;
+  config: Pick<Config, 'orgTimeZone' | 'fhirMappings' | 'fhirBaseUrl' | 'fhirToken'>;
 }
 
-/** What ingesting one body did, before runs are started. */
-export interface IngestResult {
-  accepted: AcceptedEvent[];
-  ignored: IgnoredResource[];
-  stored: Array<{ resourceType: 'Patient'; id: string }>;
-  /** Events new to the inbox, whose runs are still to be started. */
-  toDispatch: CareEvent[];
+/** A body as received: parsed, and the bytes to keep. */
+export interface ReceivedBody {
+  parsed: unknown;
+  bytes: Buffer;
+  contentType: string;
 }
+
+// A notification naming more resources than this is split by the EHR into several.
+const MAX_READS = 100;
 
 /**
- * Takes in a parsed FHIR body from a source: reads it, stores its patients, and writes its
- * events to the inbox, all in one transaction, so a body is either taken in whole or not at all.
- * Runs are started afterwards (see dispatch), from the inbox.
+ * Takes in a FHIR body from a source: reads it, reads from the EHR's FHIR server what an
+ * id-only notification or an unknown patient reference needs, and writes patients, events and
+ * what Pathwell now knows in one transaction (see {@link applyPlan}). Runs are started
+ * afterwards, from the inbox.
  *
- * @throws AppError (400, 422) for a body that breaks a rule; nothing is then stored
+ * @throws AppError (400, 422) for a body that breaks a rule, (503) when the FHIR server it
+ *   needs is unreachable; nothing is then stored
  */
 export async function ingestFhir(
-  deps: { pool: Pool; keyring: Keyring },
+  deps: IngestDeps,
   source: string,
-  body: unknown,
+  body: ReceivedBody,
 ): Promise<IngestResult> {
-  const now = new Date().toISOString();
-  const reading = readFhirBody(body, now);
-  const needed = lookupsNeeded(reading);
+  const receivedAt = new Date().toISOString();
+  const options: FhirReadOptions = { now: receivedAt, mappings: deps.config.fhirMappings };
+  let reading = readFhirBody(body.parsed, options);
+  reading = await fetchResources(deps, reading, { wanted: reading.toFetch, options });
+
   // Sequential on purpose: in embedded mode the pool shares one PGlite session.
+  const referenced = lookupsNeeded(reading, options.mappings).patientIds;
+  const directory = await findPatientIds(deps.pool, source, referenced);
+  const absent = referenced.filter((id) => !directory.has(id));
+  if (absent.length > 0 && deps.config.fhirBaseUrl !== undefined) {
+    // Read patients join the body, so they are stored with it; unknown ones stay unknown.
+    const patients = absent.map((id) => ({ resourceType: 'Patient', id }));
+    reading = await fetchResources(deps, reading, { wanted: patients, options, isQuiet: true });
+  }
+
+  const needed = lookupsNeeded(reading, options.mappings);
   const knownAppointments = await loadKnownAppointments(deps.pool, source, needed.appointmentIds);
-  const directory = await findPatientIds(deps.pool, source, needed.patientIds);
+  const knownPrescriptions = await loadKnownPrescriptions(
+    deps.pool,
+    source,
+    needed.prescriptionIds,
+  );
   const admitted = await findAdmitted(deps.pool, source, needed.idempotencyKeys);
-  const plan = planFhirIngest(reading, {
-    knownAppointments,
-    directoryPatients: new Set(directory.keys()),
-    seenKeys: new Set(admitted.keys()),
+  const plan = planFhirIngest(
+    reading,
+    {
+      knownAppointments,
+      knownPrescriptions,
+      directoryPatients: new Set(directory.keys()),
+      seenKeys: new Set(admitted.keys()),
+    },
+    { orgTimeZone: deps.config.orgTimeZone, receivedAt, mappings: options.mappings },
+  );
+  return applyPlan(deps, {
+    source,
+    plan,
+    admitted,
+    directory,
+    receivedAt,
+    body: { contentType: body.contentType, bytes: body.bytes },
   });
+}
 
-  return withTransaction(deps.pool, async (client) => {
-    const stored = await upsertPatients(client, deps.keyring, source, plan.patients);
-    const result: IngestResult = {
-      accepted: [],
-      ignored: plan.ignored,
-      stored: plan.patients.map((patient) => ({ resourceType: 'Patient', id: patient.sourceId })),
-      toDispatch: [],
-    };
-    for (const redelivery of plan.redelivered) {
-      const earlier = admitted.get(redelivery.idempotencyKey);
-      if (earlier !== undefined) {
-        result.accepted.push({
-          eventId: earlier.id,
-          type: earlier.type,
-          duplicate: true,
-          runs: earlier.runs,
-        });
-      }
+async function fetchResources(
+  deps: IngestDeps,
+  reading: FhirBodyReading,
+  fetch: {
+    wanted: ReadonlyArray<{ resourceType: string; id: string }>;
+    options: FhirReadOptions;
+    /** Resources not found are left out silently (unknown patients stay unknown). */
+    isQuiet?: boolean;
+  },
+): Promise<FhirBodyReading> {
+  const { wanted, options } = fetch;
+  if (wanted.length === 0) {
+    return reading;
+  }
+  if (wanted.length > MAX_READS) {
+    throw new AppError(
+      'request_invalid',
+      `The notification names ${wanted.length} resources to read; send at most ${MAX_READS} per notification.`,
+    );
+  }
+  const fetched: FhirResource[] = [];
+  const ignored = [...reading.ignored];
+  for (const reference of wanted) {
+    const read = await readFromFhirServer(deps.config, reference);
+    if (read.found) {
+      fetched.push(read.resource);
+    } else if (fetch.isQuiet !== true) {
+      ignored.push({ ...reference, reason: read.reason });
     }
-
-    for (const planned of plan.events) {
-      const patientId =
-        stored.get(planned.patientSourceId) ?? directory.get(planned.patientSourceId) ?? '';
-      const event: CareEvent = {
-        id: randomUUID(),
-        type: planned.type,
-        source,
-        subject: planned.subject,
-        patientId,
-        occurredAt: now,
-        data: { ...planned.data },
-      };
-      const admission = await admitEvent(client, deps.keyring, event, planned.idempotencyKey);
-      if (admission.duplicate) {
-        result.accepted.push({
-          eventId: admission.id,
-          type: event.type,
-          duplicate: true,
-          runs: admission.runs,
-        });
-        continue;
-      }
-      await saveAppointmentState(client, {
-        source,
-        id: planned.subject.id,
-        patientId,
-        state: planned.appointmentState,
-      });
-      result.accepted.push({ eventId: event.id, type: event.type, duplicate: false, runs: [] });
-      result.toDispatch.push(event);
-    }
-    return result;
-  });
+  }
+  return addFetched({ ...reading, ignored }, fetched, options);
 }

@@ -37,7 +37,7 @@ const dischargeJourney = journey(
   [
     node('discharged', 'trigger.event', { eventType: 'patient.discharged' }),
     node('after', 'wait.until', {
-      anchor: 'encounter.end',
+      anchor: 'discharge.at',
       offset: { amount: 0, unit: 'minutes', direction: 'after' },
       ifPassed: 'continue',
     }),
@@ -148,7 +148,13 @@ describe.skipIf(!hasFixtures)('the events API and manual runs', () => {
       type: 'patient.discharged',
       subject: { resourceType: 'Encounter', id: `enc-${booked.appointmentId}` },
       patient: `Patient/${booked.patientId}`,
-      data: { encounter: { end: new Date(Date.now() + 3_000).toISOString(), class: 'inpatient' } },
+      data: {
+        discharge: {
+          at: new Date(Date.now() + 3_000).toISOString(),
+          isApproximate: false,
+          class: 'IMP',
+        },
+      },
       idempotencyKey: `discharge-${booked.appointmentId}`,
     });
 
@@ -169,13 +175,13 @@ describe.skipIf(!hasFixtures)('the events API and manual runs', () => {
       type: 'patient.discharged',
       subject: { resourceType: 'Encounter', id: 'enc-bad' },
       patient: 'Patient/nobody',
-      data: { encounter: { end: '2026-06-10T09:00:00' } },
+      data: { discharge: { at: '2026-06-10T09:00:00' } },
       idempotencyKey: 'bad-data',
     });
     expect(badData.status).toBe(422);
     expect(badData.body).toMatchObject({
       code: 'event_data_invalid',
-      issues: [expect.objectContaining({ field: 'data.encounter.end' })],
+      issues: [expect.objectContaining({ field: 'data.discharge.at' })],
     });
 
     const nobody = await postEvent({

@@ -8,6 +8,8 @@ import getPort from 'get-port';
 import { afterAll, describe, expect, it } from 'vitest';
 import { locateTemporalCli } from '../../server/embedded/temporal-cli.js';
 import { hasFixtures, reminderBundle } from '../support/fixtures.js';
+import { derivedSiu } from '../support/hl7-messages.js';
+import { connectMllp } from '../support/mllp-sender.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -17,7 +19,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 describe.skipIf(!hasFixtures)('pathwell start (embedded development mode)', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pathwell-start-'));
   let child: ChildProcess | undefined;
-  let ports: { http: number; temporal: number; ui: number };
+  let ports: { http: number; temporal: number; ui: number; mllp: number };
 
   afterAll(() => {
     child?.kill('SIGKILL');
@@ -25,7 +27,12 @@ describe.skipIf(!hasFixtures)('pathwell start (embedded development mode)', () =
   });
 
   it('comes up with everything embedded, delivers the demo reminder, and stops cleanly', async () => {
-    ports = { http: await getPort(), temporal: await getPort(), ui: await getPort() };
+    ports = {
+      http: await getPort(),
+      temporal: await getPort(),
+      ui: await getPort(),
+      mllp: await getPort(),
+    };
     child = spawn(process.execPath, [path.join(ROOT, 'bin/pathwell.js'), 'start'], {
       cwd: ROOT,
       env: {
@@ -36,6 +43,7 @@ describe.skipIf(!hasFixtures)('pathwell start (embedded development mode)', () =
         PATHWELL_DATA_DIR: dataDir,
         PATHWELL_TEMPORAL_PORT: String(ports.temporal),
         PATHWELL_TEMPORAL_UI_PORT: String(ports.ui),
+        PATHWELL_MLLP_PORT: String(ports.mllp),
         PATHWELL_LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -73,12 +81,20 @@ describe.skipIf(!hasFixtures)('pathwell start (embedded development mode)', () =
       envelope: { to: ['p.heuvel@gmail.com'] },
     });
 
+    // The server process also listens for HL7 v2 over MLLP.
+    const sender = await connectMllp(ports.mllp);
+    const ack = await sender.send(
+      derivedSiu({ trigger: 'S15', appointmentId: 'start-command', start: new Date() }),
+    );
+    await sender.close();
+    expect(ack).toContain('MSA|AA|');
+
     const exited = new Promise<number | null>((resolve) =>
       child?.once('exit', (code) => resolve(code)),
     );
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    for (const port of [ports.http, ports.temporal, ports.ui]) {
+    for (const port of [ports.http, ports.temporal, ports.ui, ports.mllp]) {
       expect(await isFree(port)).toBe(true);
     }
   });

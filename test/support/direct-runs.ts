@@ -47,7 +47,10 @@ export async function admitAppointment(
       },
     },
   };
-  await admitEvent(harness.pool, harness.keyring, event, `${event.type}/${event.id}`);
+  await admitEvent(harness.pool, harness.keyring, {
+    event,
+    idempotencyKey: `${event.type}/${event.id}`,
+  });
   return event;
 }
 

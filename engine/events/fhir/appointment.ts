@@ -33,7 +33,8 @@ export type AppointmentReading =
   | { kind: 'ignored'; reason: IgnoreReason };
 
 const ACTIVE = new Set(['booked', 'pending']);
-const CANCELLED = new Set(['cancelled', 'noshow', 'entered-in-error']);
+/** Appointment statuses that mean it will not take place. */
+export const CANCELLED_STATUSES = new Set(['cancelled', 'noshow', 'entered-in-error']);
 
 /**
  * Reads an Appointment into a CareEvent, or says why it starts nothing.
@@ -53,7 +54,7 @@ export function readAppointment(
   if (status === 'proposed') {
     return { kind: 'ignored', reason: 'appointment_proposed' };
   }
-  if (!ACTIVE.has(status) && !CANCELLED.has(status)) {
+  if (!ACTIVE.has(status) && !CANCELLED_STATUSES.has(status)) {
     return { kind: 'ignored', reason: 'appointment_status_not_actionable' };
   }
 
@@ -80,7 +81,7 @@ export function readAppointment(
     end,
     patientStatus: participant?.status,
   };
-  const type = classify(state, known);
+  const type = classifyAppointment(state, known);
   if (type === undefined) {
     return { kind: 'ignored', reason: 'no_change' };
   }
@@ -125,16 +126,22 @@ function readOptionalInstant(value: string | undefined): string | undefined {
   return parsed.value.kind === 'instant' ? parsed.value.utc : parsed.value.date;
 }
 
-function classify(
+/**
+ * The event an appointment's new state means against what Pathwell knew of it: new and active
+ * is a booking, a start or end that moved is a reschedule, the patient turning `accepted` is a
+ * confirmation, and the same state again is no event at all (`undefined`). HL7 scheduling
+ * messages are classified by the same rules.
+ */
+export function classifyAppointment(
   state: KnownAppointment,
   known: KnownAppointment | undefined,
 ): Extract<AppointmentReading, { kind: 'event' }>['type'] | undefined {
-  const isCancelled = CANCELLED.has(state.status);
+  const isCancelled = CANCELLED_STATUSES.has(state.status);
   if (known === undefined) {
     return isCancelled ? 'appointment.cancelled' : 'appointment.booked';
   }
 
-  const wasCancelled = CANCELLED.has(known.status);
+  const wasCancelled = CANCELLED_STATUSES.has(known.status);
   if (isCancelled) {
     return wasCancelled ? undefined : 'appointment.cancelled';
   }

@@ -1,180 +1,131 @@
-import type { Appointment, Bundle, FhirResource, Patient } from 'fhir/r4.js';
+import type { Bundle, FhirResource, Patient } from 'fhir/r4.js';
 import { AppError } from '../../errors/app-error.js';
 import { canonicalJson } from '../../util/canonical-json.js';
 import { sha256Hex } from '../../util/hash.js';
-import type { AppointmentData } from '../care-event.js';
-import type { IgnoreReason } from '../ignore-reasons.js';
+import type { IgnoredResource } from '../ingest-plan.js';
 import type { PatientRecord } from '../patient-record.js';
-import { type KnownAppointment, readAppointment } from './appointment.js';
+import type { FhirMapping } from './generic-mapping.js';
 import { normalisePatient } from './patient.js';
-import { type BundleIndex, indexBundle, referencedType, resolveReference } from './references.js';
+import { type BundleIndex, indexBundle, referencedType } from './references.js';
+import {
+  notificationIgnoreReason,
+  readSubscriptionNotification,
+} from './subscription-notification.js';
+
+export type { IgnoredResource } from '../ingest-plan.js';
 
 /** One resource of a body, with the Bundle entry facts that reference resolution needs. */
-interface Located<TResource> {
+export interface Located<TResource> {
   resource: TResource;
   fullUrl?: string | undefined;
+  /** Where the resource sits, for error paths: `Bundle.entry[3].resource`, or `Encounter`. */
+  path: string;
 }
 
 /** A FHIR body read into the resources Pathwell acts on. Produced by {@link readFhirBody}. */
 export interface FhirBodyReading {
-  patients: Array<Located<Patient> & { record: PatientRecord }>;
-  appointments: Array<Located<Appointment>>;
+  /**
+   * Patients the body carries, in entries or contained in the resources that refer to them. A
+   * contained patient's id is local to its container, so its `sourceId` names both.
+   */
+  patients: Array<Located<Patient> & { record: PatientRecord; sourceId: string }>;
+  /** Resources that may become events: Appointments, MedicationRequests, Encounters, mapped. */
+  candidates: Array<Located<FhirResource>>;
   ignored: IgnoredResource[];
   index: BundleIndex;
+  /** Resources a subscription notification names but does not carry, to read from the EHR. */
+  toFetch: Array<{ resourceType: string; id: string }>;
 }
 
-/** A resource that started nothing, and why. */
-export interface IgnoredResource {
-  resourceType: string;
-  id: string;
-  reason: IgnoreReason;
-}
-
-/** An event the body produces, ready for the inbox. */
-export interface PlannedEvent {
-  type: string;
-  subject: { resourceType: 'Appointment'; id: string };
-  /** The patient's id at the source; the server maps it to Pathwell's opaque patient id. */
-  patientSourceId: string;
-  data: AppointmentData;
-  /** Same resource version, same key: a redelivery is recognised by it. */
-  idempotencyKey: string;
-  appointmentState: KnownAppointment;
-}
-
-/** What one FHIR body asks Pathwell to store and start. Produced by {@link planFhirIngest}. */
-export interface FhirIngestPlan {
-  patients: Array<{ sourceId: string; record: PatientRecord }>;
-  events: PlannedEvent[];
-  /** Resource versions the inbox already holds: answered as duplicates, started again never. */
-  redelivered: Array<{ resourceType: string; id: string; idempotencyKey: string }>;
-  ignored: IgnoredResource[];
-}
-
-/** What the server must look up before {@link planFhirIngest} can decide. */
-export interface FhirLookups {
-  knownAppointments: ReadonlyMap<string, KnownAppointment>;
-  /** Source ids of patients already in the directory. */
-  directoryPatients: ReadonlySet<string>;
-  /** Idempotency keys the inbox already holds. */
-  seenKeys: ReadonlySet<string>;
+/** What reading a body needs besides the body. */
+export interface FhirReadOptions {
+  /** The current instant, to tell current contact points from ended ones. */
+  now: string;
+  /** Configured mappings for resource types Pathwell has no reader for. */
+  mappings: readonly FhirMapping[];
 }
 
 const RESOURCE_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
+const EVENT_TYPES = new Set(['Appointment', 'MedicationRequest', 'Encounter']);
+const FOCUS_ID = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[^/]+)?$/;
 
 /**
- * Reads a parsed JSON body as a FHIR R4 resource or Bundle.
+ * Reads a parsed JSON body: a FHIR R4 resource, a `transaction`/`batch`/`collection` Bundle,
+ * or a topic-based subscription notification (R4 Backport, R4B, R5). A notification's status
+ * entry is consumed (handshakes and heartbeats are reported as ignored); the resources it
+ * carries are read like any Bundle's, and those it only names are listed in `toFetch`.
  *
  * @param body - the parsed JSON
- * @param now - the current instant, to tell current contact points from ended ones
  * @throws AppError `body_not_fhir_resource` (400) when the body is not a FHIR resource
  */
-export function readFhirBody(body: unknown, now: string): FhirBodyReading {
+export function readFhirBody(body: unknown, options: FhirReadOptions): FhirBodyReading {
   const resource = asResource(body, 'The body');
   const entries =
     resource.resourceType === 'Bundle'
       ? bundleEntries(resource)
-      : [{ resource, fullUrl: undefined }];
+      : [{ resource, fullUrl: undefined, path: resource.resourceType }];
+  const notification =
+    resource.resourceType === 'Bundle' ? readSubscriptionNotification(resource) : undefined;
   const reading: FhirBodyReading = {
     patients: [],
-    appointments: [],
+    candidates: [],
     ignored: [],
     index: indexBundle(entries),
+    toFetch: [],
   };
 
-  for (const entry of entries) {
-    const { resource: item, fullUrl } = entry;
-    if (item.resourceType === 'Patient') {
-      reading.patients.push({ resource: item, fullUrl, record: normalisePatient(item, now) });
-    } else if (item.resourceType === 'Appointment') {
-      reading.appointments.push({ resource: item, fullUrl });
-    } else {
-      reading.ignored.push({
-        resourceType: item.resourceType,
-        id: item.id ?? '',
-        reason: 'resource_type_unsupported',
-      });
+  const items = notification === undefined ? entries : entries.slice(1);
+  if (notification !== undefined) {
+    const reason = notificationIgnoreReason(notification);
+    if (reason !== undefined) {
+      reading.ignored.push({ ...notification.status, reason });
+    }
+  }
+  for (const item of items) {
+    addResource(reading, item, options);
+  }
+  for (const focus of notification?.focus ?? []) {
+    const named = focusOf(focus);
+    const isCarried =
+      reading.index.byFullUrl.has(focus) ||
+      (named !== undefined && reading.index.byTypeAndId.has(`${named.resourceType}/${named.id}`));
+    if (named !== undefined && !isCarried) {
+      reading.toFetch.push(named);
     }
   }
   return reading;
 }
 
-/** The appointment and patient ids the server must look up for {@link planFhirIngest}. */
-export function lookupsNeeded(reading: FhirBodyReading): {
-  appointmentIds: string[];
-  patientIds: string[];
-  idempotencyKeys: string[];
-} {
-  const patientIds = new Set<string>();
-  for (const located of reading.appointments) {
-    for (const participant of located.resource.participant ?? []) {
-      const reference = participant.actor?.reference;
-      const resolved = reference === undefined ? undefined : resolveIn(reading, located, reference);
-      if (resolved?.found === 'elsewhere' && resolved.resourceType === 'Patient') {
-        patientIds.add(resolved.id);
-      }
-    }
-  }
-  return {
-    appointmentIds: reading.appointments.map((located) => located.resource.id ?? ''),
-    patientIds: [...patientIds],
-    idempotencyKeys: reading.appointments.map((located) => idempotencyKeyOf(located.resource)),
-  };
-}
-
 /**
- * Decides what a body stores and starts, given what the server looked up.
- *
- * @throws AppError (422) when an appointment breaks a rule; nothing of the body is then stored
+ * Adds resources read from the EHR's FHIR server (the focus of an id-only notification, a
+ * patient the body only references) to a reading.
  */
-export function planFhirIngest(reading: FhirBodyReading, lookups: FhirLookups): FhirIngestPlan {
-  const plan: FhirIngestPlan = {
-    patients: reading.patients.map(({ resource, fullUrl, record }) => ({
-      sourceId: resource.id ?? fullUrl ?? '',
-      record,
-    })),
-    events: [],
-    redelivered: [],
+export function addFetched(
+  reading: FhirBodyReading,
+  resources: readonly FhirResource[],
+  options: FhirReadOptions,
+): FhirBodyReading {
+  const located = resources.map((resource) => ({
+    resource,
+    fullUrl: undefined,
+    path: `${resource.resourceType}/${resource.id ?? ''}`,
+  }));
+  const next: FhirBodyReading = {
+    ...reading,
+    patients: [...reading.patients],
+    candidates: [...reading.candidates],
     ignored: [...reading.ignored],
+    index: {
+      byFullUrl: new Map(reading.index.byFullUrl),
+      byTypeAndId: new Map(reading.index.byTypeAndId),
+    },
+    toFetch: [],
   };
-  const patientsInBody = new Set(plan.patients.map((patient) => patient.sourceId));
-
-  for (const located of reading.appointments) {
-    const appointment = located.resource;
-    const id = appointment.id ?? '';
-    const idempotencyKey = idempotencyKeyOf(appointment);
-    if (lookups.seenKeys.has(idempotencyKey)) {
-      plan.redelivered.push({ resourceType: 'Appointment', id, idempotencyKey });
-      continue;
-    }
-    const isPatient = (reference: string) =>
-      patientIdOf(reading, located, reference) !== undefined ||
-      referencedType(reference) === 'Patient';
-    const result = readAppointment(appointment, isPatient, lookups.knownAppointments.get(id));
-    if (result.kind === 'ignored') {
-      plan.ignored.push({ resourceType: 'Appointment', id, reason: result.reason });
-      continue;
-    }
-
-    const patientSourceId = patientIdOf(reading, located, result.patientReference);
-    const isKnownPatient =
-      patientSourceId !== undefined &&
-      (patientsInBody.has(patientSourceId) || lookups.directoryPatients.has(patientSourceId));
-    if (!isKnownPatient) {
-      plan.ignored.push({ resourceType: 'Appointment', id, reason: 'patient_unknown' });
-      continue;
-    }
-
-    plan.events.push({
-      type: result.type,
-      subject: { resourceType: 'Appointment', id },
-      patientSourceId,
-      data: result.data,
-      idempotencyKey,
-      appointmentState: result.state,
-    });
+  for (const item of located) {
+    next.index.byTypeAndId.set(`${item.resource.resourceType}/${item.resource.id}`, item.resource);
+    addResource(next, item, options);
   }
-  return plan;
+  return next;
 }
 
 /**
@@ -193,30 +144,60 @@ export function idempotencyKeyOf(resource: FhirResource): string {
   return `${base}#${sha256Hex(canonicalJson(resource))}`;
 }
 
-function patientIdOf(
+function addResource(
   reading: FhirBodyReading,
-  located: Located<Appointment>,
-  reference: string,
-): string | undefined {
-  const resolved = resolveIn(reading, located, reference);
-  if (resolved.found === 'bundle') {
-    if (resolved.resource.resourceType !== 'Patient') {
-      return undefined;
-    }
-    const entry = reading.patients.find((patient) => patient.resource === resolved.resource);
-    return resolved.resource.id ?? entry?.fullUrl;
+  item: Located<FhirResource>,
+  options: FhirReadOptions,
+): void {
+  const { resource } = item;
+  if (resource.resourceType === 'Patient') {
+    const sourceId = resource.id ?? item.fullUrl ?? '';
+    const record = { ...normalisePatient(resource, options.now), sourceId };
+    reading.patients.push({ ...item, resource, record, sourceId });
+  } else if (
+    EVENT_TYPES.has(resource.resourceType) ||
+    options.mappings.some((mapping) => mapping.resourceType === resource.resourceType)
+  ) {
+    reading.candidates.push(item);
+    addContainedPatients(reading, item, options);
+  } else {
+    reading.ignored.push({
+      resourceType: resource.resourceType,
+      id: resource.id ?? '',
+      reason: 'resource_type_unsupported',
+    });
   }
-  return resolved.found === 'elsewhere' && resolved.resourceType === 'Patient'
-    ? resolved.id
-    : undefined;
 }
 
-function resolveIn(reading: FhirBodyReading, located: Located<Appointment>, reference: string) {
-  return resolveReference(reference, {
-    fullUrl: located.fullUrl,
-    index: reading.index,
-    contained: located.resource.contained as FhirResource[] | undefined,
-  });
+function addContainedPatients(
+  reading: FhirBodyReading,
+  item: Located<FhirResource>,
+  options: FhirReadOptions,
+): void {
+  const contained = (item.resource as { contained?: FhirResource[] }).contained ?? [];
+  for (const [position, resource] of contained.entries()) {
+    if (resource?.resourceType !== 'Patient') {
+      continue;
+    }
+    const sourceId = `${item.resource.resourceType}/${item.resource.id ?? ''}#${resource.id ?? ''}`;
+    const record = { ...normalisePatient(resource, options.now), sourceId };
+    reading.patients.push({
+      resource,
+      path: `${item.path}.contained[${position}]`,
+      record,
+      sourceId,
+    });
+  }
+}
+
+// A focus is usually absolute (the EHR's own URL), sometimes relative. Only its type and id are
+// kept: Pathwell reads it from the configured FHIR server, never from a URL a body names.
+function focusOf(reference: string): { resourceType: string; id: string } | undefined {
+  const resourceType = referencedType(reference);
+  const match = FOCUS_ID.exec(`/${reference}`);
+  return resourceType === undefined || match === null
+    ? undefined
+    : { resourceType, id: match[2] as string };
 }
 
 function asResource(value: unknown, where: string): FhirResource {
@@ -232,6 +213,7 @@ function asResource(value: unknown, where: string): FhirResource {
       'body_not_fhir_resource',
       `${where} is not a FHIR resource: expected a JSON object with a "resourceType" member ` +
         'such as "Appointment", "Patient" or "Bundle".',
+      { issues: [{ code: 'body_not_fhir_resource', message: 'Not a resource', field: where }] },
     );
   }
   return value as FhirResource;
@@ -239,7 +221,9 @@ function asResource(value: unknown, where: string): FhirResource {
 
 function bundleEntries(bundle: Bundle): Array<Located<FhirResource>> {
   if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) {
-    throw new AppError('body_not_fhir_resource', 'Bundle "entry" must be an array of entries.');
+    throw new AppError('body_not_fhir_resource', 'Bundle "entry" must be an array of entries.', {
+      issues: [{ code: 'body_not_fhir_resource', message: 'Not an array', field: 'Bundle.entry' }],
+    });
   }
   const located: Array<Located<FhirResource>> = [];
   for (const [position, entry] of (bundle.entry ?? []).entries()) {
@@ -248,8 +232,9 @@ function bundleEntries(bundle: Bundle): Array<Located<FhirResource>> {
     if (entry?.resource === undefined) {
       continue;
     }
-    const resource = asResource(entry.resource, `Bundle entry[${position}].resource`);
-    located.push({ resource, fullUrl: entry.fullUrl });
+    const path = `Bundle.entry[${position}].resource`;
+    const resource = asResource(entry.resource, path);
+    located.push({ resource, fullUrl: entry.fullUrl, path });
   }
   return located;
 }

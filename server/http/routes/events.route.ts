@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../engine/errors/app-error.js';
@@ -10,7 +11,8 @@ import { dispatchOrQueue } from '../../ingest/dispatch-or-queue.js';
 import type { ServerDeps } from '../../server-deps.js';
 import { parseRequest } from '../parse-request.js';
 import type { Route } from '../route.js';
-import { webhookSource } from '../webhook-access.js';
+import { webhookAccess } from '../webhook-access.js';
+import { authenticateOrRefuse } from './hook-auth.js';
 import { problem } from './journey-schemas.js';
 
 const SubjectSchema = z.object({
@@ -69,6 +71,8 @@ export function eventsRoute(deps: ServerDeps): Route {
     summary: 'Take in a CareEvent; start and signal the runs it concerns',
     tags: ['hooks'],
     access: 'integration',
+    // Raw, because a signed source's signature covers the exact bytes of the body.
+    isRawBody: true,
     request: { body: EventBodySchema },
     responses: {
       200: {
@@ -82,10 +86,11 @@ export function eventsRoute(deps: ServerDeps): Route {
       422: problem('The data does not fit the type, or the patient is unknown'),
     },
     handler: async (req, res) => {
-      // TODO: an integration token per source replaces this when access control lands; until
-      // then the rule of the FHIR webhook applies (development mode, this machine only).
-      const source = webhookSource(req, deps.config);
-      const body = parseRequest(EventBodySchema, req.body, 'body');
+      // The same sources as the webhooks: signed, or a bearer token, or (development only)
+      // unsigned from this machine.
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const source = await authenticateOrRefuse(webhookAccess(deps), req, res, raw);
+      const body = parseRequest(EventBodySchema, parseJsonBody(req, raw), 'body');
       const key = `api:${body.idempotencyKey}`;
 
       const earlier = await findEventByKey(deps.pool, source, key);
@@ -112,7 +117,7 @@ export function eventsRoute(deps: ServerDeps): Route {
         occurredAt: body.occurredAt ?? new Date().toISOString(),
         data: body.data,
       };
-      const admission = await admitEvent(deps.pool, deps.keyring, event, key);
+      const admission = await admitEvent(deps.pool, deps.keyring, { event, idempotencyKey: key });
       if (admission.duplicate) {
         res.json({
           eventId: admission.id,
@@ -168,4 +173,23 @@ async function resolvePatient(
     );
   }
   return patientId;
+}
+
+function parseJsonBody(req: Request, raw: Buffer): unknown {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== 'application/json') {
+    throw new AppError(
+      'unsupported_media_type',
+      `Content-Type "${type || '(none)'}" is not accepted; send the event as application/json.`,
+    );
+  }
+  try {
+    return JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, ''));
+  } catch {
+    // The parser's message quotes the body around the fault, which can be PHI.
+    throw new AppError(
+      'body_malformed_json',
+      'The body is not valid JSON; send one event as a JSON object.',
+    );
+  }
 }

@@ -2,15 +2,13 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../../engine/errors/app-error.js';
 import { IGNORE_REASONS } from '../../../engine/events/ignore-reasons.js';
-import type { RunDispatch } from '../../db/inbox.store.js';
-import { publishedVersionsFor } from '../../db/journeys.store.js';
-import { dispatchEvent } from '../../ingest/dispatch.js';
-import { type AcceptedEvent, ingestFhir } from '../../ingest/ingest-fhir.js';
-import { workflowIdFor } from '../../ingest/workflow-id.js';
+import { dispatchAccepted } from '../../ingest/dispatch-or-queue.js';
+import { ingestFhir } from '../../ingest/ingest-fhir.js';
 import type { ServerDeps } from '../../server-deps.js';
 import { ProblemSchema } from '../problem.js';
 import type { Route } from '../route.js';
-import { webhookSource } from '../webhook-access.js';
+import { webhookAccess } from '../webhook-access.js';
+import { authenticateOrRefuse } from './hook-auth.js';
 
 const JSON_TYPES = ['application/fhir+json', 'application/json'];
 const XML_TYPES = ['application/fhir+xml', 'application/xml', 'text/xml'];
@@ -44,12 +42,13 @@ export const FhirHookResultSchema = z.object({
   stored: z.array(z.object({ resourceType: z.literal('Patient'), id: z.string() })),
 });
 
-/** `POST /api/hooks/fhir`: FHIR R4 resources and Bundles from an EHR. */
+/** `POST /api/hooks/fhir`: FHIR R4 resources, Bundles and subscription notifications. */
 export function fhirHookRoute(deps: ServerDeps): Route {
   return {
     method: 'post',
     path: '/api/hooks/fhir',
-    summary: 'Take in a FHIR R4 resource or Bundle; start and signal the runs its events trigger',
+    summary:
+      'Take in a FHIR R4 resource, Bundle or subscription notification; start and signal the runs its events trigger',
     tags: ['hooks'],
     access: 'integration',
     isRawBody: true,
@@ -81,22 +80,32 @@ export function fhirHookRoute(deps: ServerDeps): Route {
         schema: ProblemSchema,
       },
       422: {
-        description: 'A resource breaks a rule (no patient, bad start)',
+        description: 'A resource breaks a rule (no patient, bad start); issues[].field is its path',
+        contentType: 'application/problem+json',
+        schema: ProblemSchema,
+      },
+      429: {
+        description: 'The source sent too many requests; retry after Retry-After seconds',
+        contentType: 'application/problem+json',
+        schema: ProblemSchema,
+      },
+      503: {
+        description: 'The EHR FHIR server an id-only notification needs did not answer',
         contentType: 'application/problem+json',
         schema: ProblemSchema,
       },
     },
     handler: async (req, res) => {
-      const source = webhookSource(req, deps.config);
-      const body = parseFhirJson(req);
-      const result = await ingestFhir(deps, source, body);
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const source = await authenticateOrRefuse(webhookAccess(deps), req, res, raw);
+      const parsed = parseFhirJson(req, raw);
+      const result = await ingestFhir(deps, source, {
+        parsed,
+        bytes: raw,
+        contentType: req.get('content-type') ?? '',
+      });
 
-      for (const event of result.toDispatch) {
-        const entry = result.accepted.find(
-          (accepted) => accepted.eventId === event.id,
-        ) as AcceptedEvent;
-        entry.runs = await dispatchOrQueue(deps, event);
-      }
+      await dispatchAccepted(deps, result);
       const isAllRedelivery =
         result.accepted.length > 0 && result.accepted.every((event) => event.duplicate);
       res.status(isAllRedelivery ? 200 : 202).json({
@@ -108,30 +117,7 @@ export function fhirHookRoute(deps: ServerDeps): Route {
   };
 }
 
-// The inbox already holds the event, so a failure to reach Temporal loses nothing: the
-// dispatcher loop starts the runs as soon as it can, and the answer says so.
-async function dispatchOrQueue(
-  deps: ServerDeps,
-  event: Parameters<typeof dispatchEvent>[1],
-): Promise<RunDispatch[]> {
-  try {
-    return await dispatchEvent({ ...deps, orgTimeZone: deps.config.orgTimeZone }, event);
-  } catch (error) {
-    deps.log.warn(
-      { eventId: event.id, errorClass: (error as Error).name },
-      'Dispatch deferred to the inbox loop',
-    );
-    const versions = await publishedVersionsFor(deps.pool, event.type).catch(() => []);
-    return versions.map((version) => ({
-      journeyId: version.journeyId,
-      versionId: version.id,
-      workflowId: workflowIdFor(version.journeyId, event),
-      action: 'queued' as const,
-    }));
-  }
-}
-
-function parseFhirJson(req: Request): unknown {
+function parseFhirJson(req: Request, raw: Buffer): unknown {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (XML_TYPES.includes(type)) {
     throw new AppError(
@@ -145,7 +131,6 @@ function parseFhirJson(req: Request): unknown {
       `Content-Type "${type || '(none)'}" is not accepted; send application/fhir+json or application/json.`,
     );
   }
-  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   // A UTF-8 byte-order mark is legal at the start of a JSON text but JSON.parse refuses it.
   const text = raw.toString('utf8').replace(/^\uFEFF/, '');
   try {
