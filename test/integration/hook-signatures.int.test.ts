@@ -182,6 +182,8 @@ describe.skipIf(!hasFixtures)('webhooks with registered sources (production mode
       TEMPORAL_ADDRESS: harness.config.temporalAddress,
       SMTP_URL: 'smtp://localhost:25',
       PATHWELL_MASTER_KEY: harness.masterKey,
+      PATHWELL_RELAY_BAA: 'true',
+      PATHWELL_RELAY_RECIPIENT_TLS: 'enforced',
     };
     const run = (...args: string[]) =>
       spawnSync(process.execPath, [path.join(ROOT, 'bin/pathwell.js'), 'sources', ...args], {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import getPort from 'get-port';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { loadDkimKey } from '../../server/config/dkim-key.js';
 import { migrateUp } from '../../server/db/migrate.js';
 import { ensureDevCertificates } from '../../server/embedded/dev-ca.js';
 import { locateTemporalCli } from '../../server/embedded/temporal-cli.js';
@@ -58,6 +59,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const tlsDir = path.join(dataDir, 'tls');
   await ensureDevCertificates(tlsDir);
   await workflowBundle(path.join(dataDir, 'cache'));
+  // A DKIM key for every harness, in development and production mode alike.
+  loadDkimKey({
+    keyFile: undefined,
+    domain: 'pathwell.localhost',
+    selector: 'pathwell',
+    dataDir,
+    mode: 'development',
+  });
 
   project.provide('integration', {
     temporalAddress: temporal.address,

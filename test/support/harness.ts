@@ -100,6 +100,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PATHWELL_MASTER_KEY: masterKey,
     PATHWELL_ORG_TIMEZONE: 'America/New_York',
     PATHWELL_LOG_LEVEL: 'warn',
+    // The test SMTP server stands in for a BAA-covered relay that enforces TLS onwards, and the
+    // global setup's DKIM key signs: so tests may also run in production mode.
+    PATHWELL_RELAY_BAA: 'true',
+    PATHWELL_RELAY_RECIPIENT_TLS: 'enforced',
+    PATHWELL_DKIM_PRIVATE_KEY_FILE: path.join(environment.dataDir, 'dkim', 'pathwell.pem'),
     ...options.env,
   };
   const config = loadConfig(env);
