@@ -7,7 +7,9 @@ import type { SendReport } from '../../engine/interpreter/interpret.js';
 import {
   decideProtection,
   type ProtectionDecision,
+  type ProtectionFacts,
 } from '../../engine/protection/decide-protection.js';
+import type { TransportPosture } from '../../engine/protection/protection-inputs.js';
 import { type RenderedMessage, renderMessage } from '../../engine/templates/render.js';
 import { sha256Hex } from '../../engine/util/hash.js';
 import { appendAudit } from '../../server/db/audit.store.js';
@@ -86,37 +88,61 @@ export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Prom
     postureSource: posture.source,
     ...(preferenceVersion === undefined ? {} : { preferenceVersion }),
   };
+  if (posture.refusal !== undefined) {
+    // AC-STS-1: an enforced MTA-STS policy leaves no MX Pathwell may deliver to.
+    return block(deps, context, {
+      reason: posture.refusal.reason,
+      details: { stage: 'transport', resultType: posture.refusal.resultType },
+      recipientDomain: domainOf(consent.address),
+    });
+  }
   if (protection.outcome === 'blocked') {
     return block(deps, context, { reason: protection.reason, details: { stage: 'protection' } });
   }
   if (protection.outcome === 'deferred') {
     return defer(deps, context);
   }
-  return deliverWith(deps, context, consent, protection);
+  return deliverWith(deps, context, { consent, protection });
+}
+
+/** What a delivery attempt carries from one decision to the next. */
+interface Attempt {
+  content: RenderedMessage;
+  /** Set on the decision made after a downgrade: a second one is not looked for. */
+  isFallback: boolean;
 }
 
 async function deliverWith(
   deps: ActivityDeps,
   context: SendContext,
-  consent: Allowed,
-  protection: Delivered,
+  chosen: { consent: Allowed; protection: Delivered },
+  attempt?: Attempt,
 ): Promise<SendReport> {
+  const { consent, protection } = chosen;
   const address = consent.address;
-  const content = await renderOrAudit(deps, context, await contentValues(deps, context, consent));
+  const content =
+    attempt?.content ??
+    (await renderOrAudit(deps, context, await contentValues(deps, context, consent)));
   const marketing = consent.purpose === 'marketing';
   const unsubscribe = marketing ? await unsubscribeLinks(deps, context, address) : undefined;
+  const common = {
+    to: address,
+    allowedReason: consent.reason,
+    protectionReason: protection.reason,
+    unsubscribe,
+    hop: protection.hop,
+    ...(attempt?.isFallback === true
+      ? {}
+      : {
+          onDowngrade: (observed: TransportPosture) =>
+            redecide(deps, context, consent, { content, observed }),
+        }),
+  };
 
   switch (protection.method) {
     case 'portal': {
       const notification = await portalNotice(deps, context, address, content);
-      return handOver(deps, context, {
-        to: address,
-        message: notification,
-        method: 'portal',
-        allowedReason: consent.reason,
-        protectionReason: protection.reason,
-        unsubscribe,
-      });
+      return handOver(deps, context, { ...common, message: notification, method: 'portal' });
     }
     case 'pgp':
       throw new AppError('internal_error', 'PGP delivery is not built; no key can be valid yet.');
@@ -124,12 +150,9 @@ async function deliverWith(
     case 'unencrypted_patient_accepted':
     case 'tls_opportunistic':
       return handOver(deps, context, {
-        to: address,
+        ...common,
         message: content,
         method: protection.method,
-        allowedReason: consent.reason,
-        protectionReason: protection.reason,
-        unsubscribe,
         ...(protection.warningVersion === undefined
           ? {}
           : { warningVersion: protection.warningVersion }),
@@ -138,14 +161,41 @@ async function deliverWith(
   }
 }
 
-// AC-BNC-3: a 5.7.x refusal (TLS or policy) re-routes through the portal when the table allows
-// it for this purpose, instead of suppressing the patient.
-async function rerouteToPortal(
+// AC-ENC-1: the delivery met less than the posture promised; decide again for what it met.
+// A decision that sends nothing (marketing without verified TLS) leaves the downgrade's block.
+async function redecide(
   deps: ActivityDeps,
   context: SendContext,
   consent: Allowed,
-  content: RenderedMessage,
+  fallback: { content: RenderedMessage; observed: TransportPosture },
 ): Promise<SendReport | undefined> {
+  const facts = await protectionFactsFor(deps, context, consent);
+  const decision = decideProtection({ ...facts, transport: fallback.observed });
+  context.evidence.protection = {
+    ...context.evidence.protection,
+    row: decision.row,
+    posture: fallback.observed,
+    postureSource: 'delivery',
+  };
+  if (decision.outcome !== 'deliver') {
+    return undefined;
+  }
+  return deliverWith(
+    deps,
+    context,
+    { consent, protection: decision },
+    {
+      content: fallback.content,
+      isFallback: true,
+    },
+  );
+}
+
+async function protectionFactsFor(
+  deps: ActivityDeps,
+  context: SendContext,
+  consent: Allowed,
+): Promise<ProtectionFacts> {
   const { facts } = await gatherProtectionFacts(
     deps,
     {
@@ -157,6 +207,18 @@ async function rerouteToPortal(
     undefined,
     new Date().toISOString(),
   );
+  return facts;
+}
+
+// AC-BNC-3: a 5.7.x refusal (TLS or policy) re-routes through the portal when the table allows
+// it for this purpose, instead of suppressing the patient.
+async function rerouteToPortal(
+  deps: ActivityDeps,
+  context: SendContext,
+  consent: Allowed,
+  content: RenderedMessage,
+): Promise<SendReport | undefined> {
+  const facts = await protectionFactsFor(deps, context, consent);
   const decision = decideProtection({ ...facts, transport: 'tls_unverified' });
   if (decision.outcome !== 'deliver' || decision.method !== 'portal') {
     return undefined;
@@ -169,6 +231,7 @@ async function rerouteToPortal(
     allowedReason: consent.reason,
     protectionReason: 'smtp_policy_rejected_fallback_portal',
     unsubscribe: undefined,
+    hop: decision.hop,
   });
 }
 

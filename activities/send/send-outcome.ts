@@ -5,14 +5,19 @@ import type { CareEvent } from '../../engine/events/care-event.js';
 import type { PatientRecord } from '../../engine/events/patient-record.js';
 import type { SendReport } from '../../engine/interpreter/interpret.js';
 import type { PlanStep } from '../../engine/plan/plan.types.js';
-import type { ProtectionMethod } from '../../engine/protection/decide-protection.js';
+import type {
+  HopRequirement,
+  ProtectionMethod,
+} from '../../engine/protection/decide-protection.js';
+import type { TransportPosture } from '../../engine/protection/protection-inputs.js';
 import type { RenderedMessage } from '../../engine/templates/render.js';
 import { sha256Hex } from '../../engine/util/hash.js';
 import { type AuditEntry, appendAudit } from '../../server/db/audit.store.js';
 import { findDelivery, markInFlight, settleDelivery } from '../../server/db/deliveries.store.js';
 import { addSuppression, addressHash } from '../../server/db/suppressions.store.js';
 import type { ActivityDeps } from '../activity-deps.js';
-import { deliver } from '../smtp/smtp-delivery.js';
+import { recordObservedPosture } from '../posture/observed-posture.js';
+import type { TransportResult } from '../smtp/mail-transport.js';
 import { buildMime } from './build-mime.js';
 import type { SendEmailInput } from './send-email.js';
 
@@ -41,8 +46,15 @@ export interface Handover {
   protectionReason: string;
   unsubscribe: { https: string; mailto: string } | undefined;
   warningVersion?: string;
+  /** What the hop to the recipient must offer (the protection decision's `hop`). */
+  hop: HopRequirement;
   /** Called on a 5.7.x refusal: a re-routed send's report, or undefined to record a failure. */
   reroute?: () => Promise<SendReport | undefined>;
+  /**
+   * Called when direct delivery found less than the posture promised (AC-ENC-1): the send
+   * decided again for what was observed, or undefined when that decision sends nothing.
+   */
+  onDowngrade?: (observed: TransportPosture) => Promise<SendReport | undefined>;
 }
 
 /**
@@ -73,10 +85,12 @@ export async function handOver(
   };
   const { method } = handover;
 
-  const result = await deliver(deps.smtp, {
+  const result = await deps.transport.send({
     from: deps.settings.from.address,
     to: handover.to,
     raw: built.raw,
+    envelopeId: reference,
+    hop: handover.hop,
     beforeTransmit: async () => {
       const row = await markInFlight(deps.pool, {
         ...ledgerKey,
@@ -115,7 +129,7 @@ export async function handOver(
         state: 'accepted',
         method,
         smtpCode: result.smtpCode,
-        tls: { ...result.tls },
+        tls: { ...result.tls, ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }) },
       });
       const resent = row?.resentAfterUnknown === true;
       await appendAudit(deps.pool, {
@@ -126,6 +140,7 @@ export async function handOver(
           ...audit.details,
           smtpCode: result.smtpCode,
           tls: result.tls,
+          ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }),
           resentAfterUnknown: resent,
         },
       });
@@ -137,9 +152,16 @@ export async function handOver(
         : { outcome: 'sent', reason: `method_${method}` };
     }
     case 'tls_failed':
+      if (isDowngrade(deps, handover, result)) {
+        return downgraded(deps, context, { handover, result, recipientDomain });
+      }
       return block(deps, context, {
         reason: result.reason,
-        details: { stage: 'transport', resultType: result.resultType },
+        details: {
+          stage: 'transport',
+          resultType: result.resultType,
+          ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }),
+        },
         recipientDomain,
       });
     case 'rejected':
@@ -161,6 +183,52 @@ export async function handOver(
         `The SMTP connection ended before the peer answered (${result.errorCode ?? 'no code'}); the retry resends under the same Message-ID.`,
       );
   }
+}
+
+// A verified hop that delivery could not get, in direct mode: the posture said verified TLS
+// (the decision's hop is verified only then) and the MX offered less.
+function isDowngrade(
+  deps: ActivityDeps,
+  handover: Handover,
+  result: Extract<TransportResult, { kind: 'tls_failed' }>,
+): boolean {
+  return (
+    deps.transport.mode === 'direct' &&
+    handover.hop === 'verified' &&
+    result.reason !== 'mta_sts_mx_mismatch' &&
+    handover.onDowngrade !== undefined
+  );
+}
+
+// AC-ENC-1: nothing goes in clear; the observation replaces the cached posture, the downgrade
+// is audited, and the send is decided again for what the MX really offers (§1.9: the portal
+// for treatment and operations, drop for marketing).
+async function downgraded(
+  deps: ActivityDeps,
+  context: SendContext,
+  failure: {
+    handover: Handover;
+    result: Extract<TransportResult, { kind: 'tls_failed' }>;
+    recipientDomain: string;
+  },
+): Promise<SendReport> {
+  const { handover, result, recipientDomain } = failure;
+  const observed = await recordObservedPosture(deps.pool, recipientDomain, result);
+  deps.log.warn(
+    { workflowId: context.input.workflowId, domain: recipientDomain, observed },
+    'TLS downgrade detected',
+  );
+  const report = await block(deps, context, {
+    reason: 'tls_downgrade_detected',
+    details: {
+      stage: 'transport',
+      resultType: result.resultType,
+      observed,
+      ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }),
+    },
+    recipientDomain,
+  });
+  return (await handover.onDowngrade?.(observed)) ?? report;
 }
 
 async function rejected(

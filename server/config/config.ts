@@ -52,6 +52,12 @@ export interface ComplianceConfig {
   relayBaa: boolean;
   relayRecipientTls: 'enforced' | 'self-managed' | undefined;
   codecCorsOrigin: string;
+  /** `relay` (default) or `direct` (Pathwell delivers to each recipient MX itself). */
+  deliveryMode: 'relay' | 'direct';
+  /** Probe recipient domains in relay mode too (always on in direct mode). */
+  recipientProbe: boolean;
+  /** DNS servers for MX, TXT and address lookups (`host[:port]`); the system's when empty. */
+  dnsServers: string[];
 }
 
 const EnvSchema = z.object({
@@ -67,7 +73,11 @@ const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('pathwell'),
   SMTP_URL: z.string().min(1).optional(),
-  SMTP_CA_FILE: z.string().min(1).optional(),
+  // docker-compose passes an unset variable as an empty string; empty means unset.
+  SMTP_CA_FILE: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
   PATHWELL_FROM: z.string().min(3).default('Your care team <care@pathwell.localhost>'),
   PATHWELL_ORG_NAME: z.string().min(1).default('Pathwell Demo Clinic'),
   PATHWELL_ORG_TIMEZONE: z
@@ -99,6 +109,13 @@ const EnvSchema = z.object({
   PATHWELL_RELAY_BAA: booleanSetting(false),
   PATHWELL_RELAY_RECIPIENT_TLS: z.enum(['enforced', 'self-managed']).optional(),
   PATHWELL_CODEC_CORS_ORIGIN: z.string().min(1).optional(),
+  // Compliance core, part two (direct delivery, the recipient probe).
+  PATHWELL_DELIVERY_MODE: z.enum(['relay', 'direct']).default('relay'),
+  PATHWELL_RECIPIENT_PROBE: booleanSetting(false),
+  PATHWELL_DNS_SERVERS: z
+    .string()
+    .regex(/^\s*[^\s,]+(\s*,\s*[^\s,]+)*\s*$/, 'Write host[:port] entries, comma-separated')
+    .optional(),
 });
 
 function booleanSetting(fallback: boolean) {
@@ -181,6 +198,12 @@ function complianceOf(values: z.infer<typeof EnvSchema>): ComplianceConfig {
     relayRecipientTls: values.PATHWELL_RELAY_RECIPIENT_TLS,
     codecCorsOrigin:
       values.PATHWELL_CODEC_CORS_ORIGIN ?? `http://localhost:${values.PATHWELL_TEMPORAL_UI_PORT}`,
+    deliveryMode: values.PATHWELL_DELIVERY_MODE,
+    recipientProbe: values.PATHWELL_RECIPIENT_PROBE || values.PATHWELL_DELIVERY_MODE === 'direct',
+    dnsServers: (values.PATHWELL_DNS_SERVERS ?? '')
+      .split(',')
+      .map((server) => server.trim())
+      .filter((server) => server !== ''),
   };
 }
 
@@ -201,10 +224,11 @@ function parseFrom(value: string): { address: string; name: string } {
 // Production must never fall back to an embedded service or send mail a network observer can
 // read, so every such setting is refused before anything starts.
 function assertProductionSafe(config: Config): void {
+  const isRelay = config.compliance.deliveryMode === 'relay';
   const missing = [
     config.databaseUrl === undefined ? 'DATABASE_URL' : undefined,
     config.temporalAddress === undefined ? 'TEMPORAL_ADDRESS' : undefined,
-    config.smtp === undefined ? 'SMTP_URL' : undefined,
+    isRelay && config.smtp === undefined ? 'SMTP_URL' : undefined,
     config.masterKey === undefined ? 'PATHWELL_MASTER_KEY' : undefined,
   ].filter((name): name is string => name !== undefined);
   if (missing.length > 0) {
@@ -213,7 +237,9 @@ function assertProductionSafe(config: Config): void {
       `Production needs ${missing.join(', ')}: there are no embedded services in production.`,
     );
   }
-  assertRelayCovered(config);
+  if (isRelay) {
+    assertRelayCovered(config);
+  }
   if (!config.publicUrl.startsWith('https://')) {
     throw new AppError(
       'insecure_transport_config',

@@ -22,7 +22,7 @@ import { serverMailer } from '../../server/mail/server-mailer.js';
 import { createLogger, type Logger } from '../../server/log/logger.js';
 import type { ServerDeps } from '../../server/server-deps.js';
 import { connectTemporal, type TemporalHandle } from '../../server/temporal/temporal-client.js';
-import { activityDepsOf } from '../../server/worker/activity-deps-of.js';
+import { activityDepsOf, type RecipientNetwork } from '../../server/worker/activity-deps-of.js';
 import { createJourneyWorker, smtpPeerFor } from '../../server/worker/journey-worker.js';
 import {
   startTestSmtpServer,
@@ -66,6 +66,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Recipient-domain postures, standing in for the DNS and MX probe (default: the relay's). */
   posture?: PostureSource;
+  /** Where recipient MXes and policy hosts listen (direct mode, the probe). */
+  network?: RecipientNetwork;
 }
 
 /**
@@ -112,9 +114,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const activityDeps = activityDepsOf(
     config,
     { pool, keyring, smtp: smtpPeer, log },
-    options.posture === undefined ? {} : { posture: options.posture },
+    {
+      ...(options.posture === undefined ? {} : { posture: options.posture }),
+      ...(options.network === undefined ? {} : { network: options.network }),
+    },
   );
-  const mailer = serverMailer({ smtp: smtpPeer, from: config.from, dkim: activityDeps.dkim });
+  const mailer = serverMailer({
+    transport: activityDeps.transport,
+    from: config.from,
+    dkim: activityDeps.dkim,
+  });
   const deps: ServerDeps = { config, pool, keyring, temporal, log, mailer };
   const app = initApp(deps);
 
