@@ -19,6 +19,7 @@ import { loadVersion } from '../../server/db/journeys.store.js';
 import { loadPatient } from '../../server/db/patients.store.js';
 import { issueUnsubscribeToken } from '../../server/db/unsubscribe-tokens.store.js';
 import type { ActivityDeps } from '../activity-deps.js';
+import type { KeyCheck } from '../pgp/recipient-key.js';
 import { escrowMessage } from '../portal/escrow.js';
 import { portalNotification } from '../portal/notification.js';
 import { type RunProgress, recordRunSteps } from '../record-run-end.js';
@@ -70,7 +71,7 @@ export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Prom
   }
   context.evidence.consent = consentEvidence(consent);
 
-  const { facts, posture, preferenceVersion } = await gatherProtectionFacts(
+  const { facts, posture, preferenceVersion, key } = await gatherProtectionFacts(
     deps,
     {
       step: context.step,
@@ -87,7 +88,9 @@ export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Prom
     posture: posture.transport,
     postureSource: posture.source,
     ...(preferenceVersion === undefined ? {} : { preferenceVersion }),
+    ...(key === undefined ? {} : { key: keyEvidence(key.check) }),
   };
+  context.recipientKey = key?.check.usable === true ? key.registered : undefined;
   if (posture.refusal !== undefined) {
     // AC-STS-1: an enforced MTA-STS policy leaves no MX Pathwell may deliver to.
     return block(deps, context, {
@@ -145,7 +148,16 @@ async function deliverWith(
       return handOver(deps, context, { ...common, message: notification, method: 'portal' });
     }
     case 'pgp':
-      throw new AppError('internal_error', 'PGP delivery is not built; no key can be valid yet.');
+      if (context.recipientKey === undefined) {
+        throw new AppError('internal_error', 'PGP was chosen without a usable recipient key.');
+      }
+      return handOver(deps, context, {
+        ...common,
+        message: content,
+        method: 'pgp',
+        encryptTo: context.recipientKey,
+        reroute: () => rerouteToPortal(deps, context, consent, content),
+      });
     case 'tls_verified':
     case 'unencrypted_patient_accepted':
     case 'tls_opportunistic':
@@ -339,6 +351,13 @@ async function renderOrAudit(
     });
     throw error;
   }
+}
+
+// AC-PGP-1: a registered key that fails a check is audited as key_invalid, with every reason.
+function keyEvidence(check: KeyCheck): Record<string, unknown> {
+  return check.usable
+    ? { fingerprint: check.fingerprint, usable: true }
+    : { fingerprint: check.fingerprint, reason: 'key_invalid', problems: check.problems };
 }
 
 function consentEvidence(consent: Allowed): Record<string, unknown> {

@@ -18,7 +18,9 @@ import { addSuppression, addressHash } from '../../server/db/suppressions.store.
 import type { ActivityDeps } from '../activity-deps.js';
 import { recordObservedPosture } from '../posture/observed-posture.js';
 import type { TransportResult } from '../smtp/mail-transport.js';
+import type { RegisteredKey } from '../pgp/recipient-key.js';
 import { buildMime } from './build-mime.js';
+import { buildPgpMime } from './build-pgp-mime.js';
 import type { SendEmailInput } from './send-email.js';
 
 /** Everything one send attempt knows, and the evidence its audit row will carry. */
@@ -29,6 +31,8 @@ export interface SendContext {
   patient: PatientRecord;
   messageId: string;
   zone: string;
+  /** The recipient's usable PGP key, when the protection facts found one. */
+  recipientKey?: RegisteredKey | undefined;
   /** Which rules allowed the send, collected on the way (COMPLIANCE.md §3.2, AC-BR-1). */
   evidence: {
     classification?: ClassifiedPurpose;
@@ -48,6 +52,8 @@ export interface Handover {
   warningVersion?: string;
   /** What the hop to the recipient must offer (the protection decision's `hop`). */
   hop: HopRequirement;
+  /** PGP: the recipient's checked key; the message is built as PGP/MIME encrypted to it. */
+  encryptTo?: RegisteredKey | undefined;
   /** Called on a 5.7.x refusal: a re-routed send's report, or undefined to record a failure. */
   reroute?: () => Promise<SendReport | undefined>;
   /**
@@ -69,14 +75,18 @@ export async function handOver(
 ): Promise<SendReport> {
   const { input } = context;
   const reference = sha256Hex(`${input.workflowId}\u0000${input.stepId}\u0000ref`).slice(0, 24);
-  const built = await buildMime(handover.message, {
+  const envelope = {
     from: deps.settings.from,
     to: handover.to,
     messageId: context.messageId,
     reference,
     unsubscribe: handover.unsubscribe,
     dkim: deps.dkim,
-  });
+  };
+  const built =
+    handover.encryptTo === undefined
+      ? await buildMime(handover.message, envelope)
+      : await buildPgpMime(handover.message, { ...envelope, key: handover.encryptTo });
   const recipientDomain = handover.to.slice(handover.to.lastIndexOf('@') + 1).toLowerCase();
   const ledgerKey = {
     workflowId: input.workflowId,

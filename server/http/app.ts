@@ -13,6 +13,7 @@ import { devOutboxRoute } from './routes/dev-outbox.route.js';
 import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
 import { patientConsentRoutes } from './routes/patient-consent.route.js';
+import { pgpKeyRoutes } from './routes/pgp-keys.route.js';
 import { portalRoutes } from './routes/portal.route.js';
 import { suppressionRoutes } from './routes/suppressions.route.js';
 import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.route.js';
@@ -37,6 +38,8 @@ export function routesOf(deps: ServerDeps): Route[] {
     ...portalRoutes(deps),
     ...auditRoutes(deps),
     ...codecRoutes(deps),
+    // Compliance core, part two (PGP keys, bounces, address verification).
+    ...pgpKeyRoutes(deps),
   ];
 }
 
