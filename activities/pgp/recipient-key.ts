@@ -72,7 +72,10 @@ export async function checkRecipientKey(
 export async function encryptTo(registered: RegisteredKey, plaintext: Buffer): Promise<string> {
   const encryptionKeys = await openpgp.readKey({ armoredKey: registered.armored });
   const message = await openpgp.createMessage({ binary: new Uint8Array(plaintext) });
-  return openpgp.encrypt({ message, encryptionKeys, format: 'armored' });
+  // openpgp's declared result type leans on web-stream types this project does not load; with
+  // a Uint8Array message and `armored` format the value is a string.
+  const armored: unknown = await openpgp.encrypt({ message, encryptionKeys, format: 'armored' });
+  return String(armored);
 }
 
 async function isExpired(key: openpgp.Key, now: Date): Promise<boolean> {
