@@ -14,7 +14,8 @@ import type { RenderedMessage } from '../../engine/templates/render.js';
 import { sha256Hex } from '../../engine/util/hash.js';
 import { type AuditEntry, appendAudit } from '../../server/db/audit.store.js';
 import { findDelivery, markInFlight, settleDelivery } from '../../server/db/deliveries.store.js';
-import { addSuppression, addressHash } from '../../server/db/suppressions.store.js';
+import { recordAddressOutcome } from '../../server/bounces/record-outcome.js';
+import { addressHash } from '../../server/db/suppressions.store.js';
 import type { ActivityDeps } from '../activity-deps.js';
 import { recordObservedPosture } from '../posture/observed-posture.js';
 import type { TransportResult } from '../smtp/mail-transport.js';
@@ -141,6 +142,7 @@ export async function handOver(
         smtpCode: result.smtpCode,
         tls: { ...result.tls, ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }) },
       });
+      await recordDirectOutcome(deps, context, handover.to, 'delivered', result.smtpCode);
       const resent = row?.resentAfterUnknown === true;
       await appendAudit(deps.pool, {
         ...audit,
@@ -177,6 +179,7 @@ export async function handOver(
     case 'rejected':
       return rejected(deps, context, { handover, audit, ledgerKey, result });
     case 'deferred':
+      await recordDirectOutcome(deps, context, handover.to, 'transient', result.smtpCode);
       await settleDelivery(deps.pool, {
         ...ledgerKey,
         state: 'deferred',
@@ -271,17 +274,17 @@ async function rejected(
       bounceClass: bounce,
     },
   });
-  if (bounce === 'hard_bounce') {
-    // AC-BNC-1: the address does not exist; no email of any purpose goes to it again.
-    await addSuppression(deps.pool, deps.keyring, {
-      address: handover.to,
-      scope: 'global',
-      cause: 'hard_bounce',
-      source: 'smtp',
-      patientId: context.input.patientId,
-      messageId: context.messageId,
-    });
-  }
+  // AC-BNC-1: a 5.1.x means the address does not exist; no email of any purpose goes to it
+  // again. The same model takes DSNs (server/bounces).
+  await recordAddressOutcome(deps.pool, deps.keyring, {
+    address: handover.to,
+    outcome: bounce,
+    status: result.enhancedStatus ?? null,
+    source: 'smtp',
+    messageId: context.messageId,
+    patientId: context.input.patientId,
+    occurredAt: new Date().toISOString(),
+  });
   if (bounce === 'policy' && handover.reroute !== undefined) {
     const rerouted = await handover.reroute();
     if (rerouted !== undefined) {
@@ -289,6 +292,29 @@ async function rejected(
     }
   }
   return { outcome: 'rejected', reason };
+}
+
+// In direct mode the MX's answer is the recipient's own: a 4xx counts toward the soft-bounce
+// rule (AC-BNC-2) and a 250 ends a streak. A relay's answers say nothing about the recipient.
+async function recordDirectOutcome(
+  deps: ActivityDeps,
+  context: SendContext,
+  address: string,
+  outcome: 'transient' | 'delivered',
+  smtpCode: number | undefined,
+): Promise<void> {
+  if (deps.transport.mode !== 'direct' || (outcome === 'transient' && smtpCode === undefined)) {
+    return;
+  }
+  await recordAddressOutcome(deps.pool, deps.keyring, {
+    address,
+    outcome,
+    status: smtpCode === undefined ? null : String(smtpCode),
+    source: 'smtp',
+    messageId: context.messageId,
+    patientId: context.input.patientId,
+    occurredAt: new Date().toISOString(),
+  });
 }
 
 /** A refusal to send, recorded in the ledger and the audit trail. */

@@ -8,6 +8,7 @@ import { problemOf, sendProblem } from './problem.js';
 import type { Route } from './route.js';
 import { auditRoutes } from './routes/audit.route.js';
 import { authorizationRoutes } from './routes/authorizations.route.js';
+import { bounceRoutes } from './routes/bounces.route.js';
 import { codecRoutes } from './routes/codec.route.js';
 import { devOutboxRoute } from './routes/dev-outbox.route.js';
 import { fhirHookRoute } from './routes/fhir-hook.route.js';
@@ -40,6 +41,7 @@ export function routesOf(deps: ServerDeps): Route[] {
     ...codecRoutes(deps),
     // Compliance core, part two (PGP keys, bounces, address verification).
     ...pgpKeyRoutes(deps),
+    ...bounceRoutes(deps),
   ];
 }
 
