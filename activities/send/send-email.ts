@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { type ConsentDecision, decideConsent } from '../../engine/consent/decide-consent.js';
 import { AppError } from '../../engine/errors/app-error.js';
-import { patientFieldValues } from '../../engine/events/patient-record.js';
+import { type PatientRecord, patientFieldValues } from '../../engine/events/patient-record.js';
 import { runTimeZone } from '../../engine/interpreter/facts.js';
 import type { SendReport } from '../../engine/interpreter/interpret.js';
 import {
@@ -10,6 +10,7 @@ import {
   type ProtectionFacts,
 } from '../../engine/protection/decide-protection.js';
 import type { TransportPosture } from '../../engine/protection/protection-inputs.js';
+import { lintHeaderParts } from '../../engine/templates/header-lint.js';
 import { type RenderedMessage, renderMessage } from '../../engine/templates/render.js';
 import { sha256Hex } from '../../engine/util/hash.js';
 import { appendAudit } from '../../server/db/audit.store.js';
@@ -19,6 +20,7 @@ import { loadVersion } from '../../server/db/journeys.store.js';
 import { loadPatient } from '../../server/db/patients.store.js';
 import { issueUnsubscribeToken } from '../../server/db/unsubscribe-tokens.store.js';
 import type { ActivityDeps } from '../activity-deps.js';
+import { requestVerification } from './address-verification.js';
 import type { KeyCheck } from '../pgp/recipient-key.js';
 import { escrowMessage } from '../portal/escrow.js';
 import { portalNotification } from '../portal/notification.js';
@@ -64,9 +66,17 @@ export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Prom
   const consent = decideConsent(consentFacts);
   context.evidence.classification = consentFacts.classified;
   if (!consent.allowed) {
+    const verification =
+      consent.reason === 'address_unverified' && consentFacts.address !== undefined
+        ? await requestVerification(deps, input.patientId, consentFacts.address)
+        : undefined;
     return block(deps, context, {
       reason: consent.reason,
-      details: { stage: 'consent', ...consent.details },
+      details: {
+        stage: 'consent',
+        ...consent.details,
+        ...(verification === undefined ? {} : { verification }),
+      },
     });
   }
   context.evidence.consent = consentEvidence(consent);
@@ -126,6 +136,23 @@ async function deliverWith(
   const content =
     attempt?.content ??
     (await renderOrAudit(deps, context, await contentValues(deps, context, consent)));
+  const findings = lintHeaderParts(
+    content,
+    deps.compliance.sensitiveLexicon,
+    patientValuesOf(context.patient, address),
+  );
+  if (findings.length > 0) {
+    // AC-PHI-1: a header that names a condition, a drug, a specialty or the patient is never
+    // sent, whatever protects the body; the template must change.
+    return block(deps, context, {
+      reason: 'phi_in_subject_detected',
+      details: {
+        stage: 'render',
+        parts: [...new Set(findings.map((finding) => finding.part))],
+        kinds: [...new Set(findings.map((finding) => finding.kind))],
+      },
+    });
+  }
   const marketing = consent.purpose === 'marketing';
   const unsubscribe = marketing ? await unsubscribeLinks(deps, context, address) : undefined;
   const common = {
@@ -351,6 +378,12 @@ async function renderOrAudit(
     });
     throw error;
   }
+}
+
+function patientValuesOf(patient: PatientRecord, address: string): string[] {
+  return [patient.firstName, patient.lastName, patient.displayName, patient.email, address].filter(
+    (value): value is string => value !== undefined,
+  );
 }
 
 // AC-PGP-1: a registered key that fails a check is audited as key_invalid, with every reason.

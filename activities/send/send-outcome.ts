@@ -142,7 +142,11 @@ export async function handOver(
         smtpCode: result.smtpCode,
         tls: { ...result.tls, ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }) },
       });
-      await recordDirectOutcome(deps, context, handover.to, 'delivered', result.smtpCode);
+      await recordDirectOutcome(deps, context, {
+        address: handover.to,
+        outcome: 'delivered',
+        smtpCode: result.smtpCode,
+      });
       const resent = row?.resentAfterUnknown === true;
       await appendAudit(deps.pool, {
         ...audit,
@@ -179,7 +183,11 @@ export async function handOver(
     case 'rejected':
       return rejected(deps, context, { handover, audit, ledgerKey, result });
     case 'deferred':
-      await recordDirectOutcome(deps, context, handover.to, 'transient', result.smtpCode);
+      await recordDirectOutcome(deps, context, {
+        address: handover.to,
+        outcome: 'transient',
+        smtpCode: result.smtpCode,
+      });
       await settleDelivery(deps.pool, {
         ...ledgerKey,
         state: 'deferred',
@@ -299,10 +307,9 @@ async function rejected(
 async function recordDirectOutcome(
   deps: ActivityDeps,
   context: SendContext,
-  address: string,
-  outcome: 'transient' | 'delivered',
-  smtpCode: number | undefined,
+  answer: { address: string; outcome: 'transient' | 'delivered'; smtpCode: number | undefined },
 ): Promise<void> {
+  const { address, outcome, smtpCode } = answer;
   if (deps.transport.mode !== 'direct' || (outcome === 'transient' && smtpCode === undefined)) {
     return;
   }

@@ -47,7 +47,7 @@ export async function readDsn(raw: Buffer): Promise<ReadDsn> {
   if (status === undefined) {
     return { ok: false, reason: 'no_delivery_status_part' };
   }
-  const fields = parseDeliveryStatus(String(status.content));
+  const fields = parseDeliveryStatus(textOf(status.content));
   if (!fields.ok) {
     return { ok: false, reason: 'delivery_status_unreadable' };
   }
@@ -55,7 +55,7 @@ export async function readDsn(raw: Buffer): Promise<ReadDsn> {
   const returned = parsed.attachments.find((part) =>
     RETURNED_TYPES.has(part.mimeType.toLowerCase()),
   );
-  const headers = returned === undefined ? '' : String(returned.content).split(/\r?\n\r?\n/)[0];
+  const headers = returned === undefined ? '' : textOf(returned.content).split(/\r?\n\r?\n/)[0];
   const messageId = /^message-id:\s*(<[^>\s]+>)/im.exec(headers ?? '')?.[1];
   const reference = /^x-pathwell-ref:\s*([A-Za-z0-9_-]+)/im.exec(headers ?? '')?.[1];
   return {
@@ -64,4 +64,11 @@ export async function readDsn(raw: Buffer): Promise<ReadDsn> {
     ...(messageId === undefined ? {} : { returnedMessageId: messageId }),
     ...(reference === undefined ? {} : { returnedReference: reference }),
   };
+}
+
+// With `attachmentEncoding: 'utf8'` postal-mime gives strings; bytes are decoded just in case.
+function textOf(content: string | ArrayBuffer | Uint8Array): string {
+  return typeof content === 'string'
+    ? content
+    : Buffer.from(content as Uint8Array).toString('utf8');
 }

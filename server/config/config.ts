@@ -1,7 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../engine/errors/app-error.js';
 import { isIanaZone } from '../../engine/schedule/time-zone.js';
+import { DEFAULT_SENSITIVE_LEXICON, parseLexicon } from '../../engine/templates/header-lint.js';
 import { parseSmtpUrl, type SmtpEndpoint } from './smtp-url.js';
 
 /** Development runs embedded services; production refuses anything insecure. */
@@ -58,6 +60,8 @@ export interface ComplianceConfig {
   recipientProbe: boolean;
   /** DNS servers for MX, TXT and address lookups (`host[:port]`); the system's when empty. */
   dnsServers: string[];
+  /** Terms no subject, preheader or sender name may contain (AC-PHI-1). */
+  sensitiveLexicon: readonly string[];
 }
 
 const EnvSchema = z.object({
@@ -116,6 +120,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\s*[^\s,]+(\s*,\s*[^\s,]+)*\s*$/, 'Write host[:port] entries, comma-separated')
     .optional(),
+  PATHWELL_SENSITIVE_LEXICON_FILE: z.string().min(1).optional(),
 });
 
 function booleanSetting(fallback: boolean) {
@@ -204,7 +209,27 @@ function complianceOf(values: z.infer<typeof EnvSchema>): ComplianceConfig {
       .split(',')
       .map((server) => server.trim())
       .filter((server) => server !== ''),
+    sensitiveLexicon: lexiconOf(values.PATHWELL_SENSITIVE_LEXICON_FILE),
   };
+}
+
+// The organisation's terms add to the default list; a file that cannot be read stops start-up
+// rather than leaving subjects unchecked.
+function lexiconOf(file: string | undefined): readonly string[] {
+  if (file === undefined) {
+    return DEFAULT_SENSITIVE_LEXICON;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AppError(
+      'config_invalid',
+      `PATHWELL_SENSITIVE_LEXICON_FILE "${file}" cannot be read; give a text file with one term per line.`,
+      { cause: error },
+    );
+  }
+  return [...new Set([...DEFAULT_SENSITIVE_LEXICON, ...parseLexicon(text)])];
 }
 
 function parseFrom(value: string): { address: string; name: string } {

@@ -17,7 +17,9 @@ import { patientConsentRoutes } from './routes/patient-consent.route.js';
 import { pgpKeyRoutes } from './routes/pgp-keys.route.js';
 import { portalRoutes } from './routes/portal.route.js';
 import { suppressionRoutes } from './routes/suppressions.route.js';
+import { templateLintRoute } from './routes/template-lint.route.js';
 import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.route.js';
+import { verifyAddressRoutes } from './routes/verify-address.route.js';
 import { mountBuilderUi } from './static-ui.js';
 
 /** Webhook bodies up to this size are taken; a Synthea patient history is about 900 KB. */
@@ -42,6 +44,8 @@ export function routesOf(deps: ServerDeps): Route[] {
     // Compliance core, part two (PGP keys, bounces, address verification).
     ...pgpKeyRoutes(deps),
     ...bounceRoutes(deps),
+    templateLintRoute(deps),
+    ...verifyAddressRoutes(deps),
   ];
 }
 
