@@ -63,7 +63,7 @@ describe.skipIf(!hasFixtures)(
 
       // A second blocked send within a day does not send a second verification email.
       const second = await postBundle(h, nextAppointment(bundle));
-    expect(stepOf(await runResult(h, second))).toMatchObject({ reason: 'address_unverified' });
+      expect(stepOf(await runResult(h, second))).toMatchObject({ reason: 'address_unverified' });
       expect((await auditOf(h, second))[0]).toMatchObject({
         details: { verification: 'pending' },
       });
