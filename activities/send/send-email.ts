@@ -1,7 +1,5 @@
-import { DateTime } from 'luxon';
 import { type ConsentDecision, decideConsent } from '../../engine/consent/decide-consent.js';
 import { AppError } from '../../engine/errors/app-error.js';
-import { type PatientRecord, patientFieldValues } from '../../engine/events/patient-record.js';
 import { runTimeZone } from '../../engine/interpreter/facts.js';
 import type { SendReport } from '../../engine/interpreter/interpret.js';
 import {
@@ -11,21 +9,25 @@ import {
 } from '../../engine/protection/decide-protection.js';
 import type { TransportPosture } from '../../engine/protection/protection-inputs.js';
 import { lintHeaderParts } from '../../engine/templates/header-lint.js';
-import { type RenderedMessage, renderMessage } from '../../engine/templates/render.js';
+import type { RenderedMessage } from '../../engine/templates/render.js';
 import { sha256Hex } from '../../engine/util/hash.js';
 import { appendAudit } from '../../server/db/audit.store.js';
 import { findDelivery, settleDelivery } from '../../server/db/deliveries.store.js';
 import { loadEvent } from '../../server/db/inbox.store.js';
 import { loadVersion } from '../../server/db/journeys.store.js';
 import { loadPatient } from '../../server/db/patients.store.js';
-import { issueUnsubscribeToken } from '../../server/db/unsubscribe-tokens.store.js';
 import type { ActivityDeps } from '../activity-deps.js';
 import { requestVerification } from './address-verification.js';
 import type { KeyCheck } from '../pgp/recipient-key.js';
-import { escrowMessage } from '../portal/escrow.js';
-import { portalNotification } from '../portal/notification.js';
 import { type RunProgress, recordRunSteps } from '../record-run-end.js';
 import { gatherConsentFacts, gatherProtectionFacts } from './gather-facts.js';
+import {
+  contentValues,
+  patientValuesOf,
+  portalNotice,
+  renderOrAudit,
+  unsubscribeLinks,
+} from './message-content.js';
 import { auditBase, block, handOver, type SendContext } from './send-outcome.js';
 
 /** Which send of which run: references only, so Temporal history carries no PHI. */
@@ -274,47 +276,6 @@ async function rerouteToPortal(
   });
 }
 
-async function portalNotice(
-  deps: ActivityDeps,
-  context: SendContext,
-  address: string,
-  content: RenderedMessage,
-): Promise<RenderedMessage> {
-  const expires = DateTime.now().plus({ days: deps.compliance.portalTtlDays });
-  const token = await escrowMessage(deps, {
-    patientId: context.input.patientId,
-    workflowId: context.input.workflowId,
-    stepId: context.input.stepId,
-    messageId: context.messageId,
-    address,
-    content,
-    expiresAt: expires.toUTC().toISO() ?? '',
-  });
-  const zone = deps.settings.orgTimeZone;
-  return portalNotification(
-    `${deps.settings.publicUrl}/m/${token}`,
-    expires.setZone(zone).setLocale('en-US').toFormat('LLLL d, yyyy'),
-    deps.settings.orgName,
-  );
-}
-
-async function unsubscribeLinks(
-  deps: ActivityDeps,
-  context: SendContext,
-  address: string,
-): Promise<{ https: string; mailto: string }> {
-  const token = await issueUnsubscribeToken(deps.pool, deps.keyring, {
-    address,
-    patientId: context.input.patientId,
-    messageId: context.messageId,
-    seed: `${context.input.workflowId}\u0000${context.input.stepId}`,
-  });
-  return {
-    https: `${deps.settings.publicUrl}/u/${token}`,
-    mailto: `mailto:${deps.compliance.unsubscribeMailto}?subject=unsubscribe%20${token}`,
-  };
-}
-
 async function defer(deps: ActivityDeps, context: SendContext): Promise<never> {
   const { input } = context;
   await settleDelivery(deps.pool, {
@@ -333,56 +294,6 @@ async function defer(deps: ActivityDeps, context: SendContext): Promise<never> {
   throw new AppError(
     'capability_unknown_deferred',
     "The recipient domain's TLS posture is unknown; the send is retried, and after 4 hours decided as if it had no TLS.",
-  );
-}
-
-async function contentValues(
-  deps: ActivityDeps,
-  context: SendContext,
-  consent: Allowed,
-): Promise<Record<string, unknown>> {
-  const { patient, event } = context;
-  const values: Record<string, unknown> = {
-    ...patientFieldValues(patient),
-    'patient.timeZone': context.zone,
-    'organisation.name': deps.settings.orgName,
-    'organisation.postalAddress': deps.compliance.orgPostalAddress,
-  };
-  if (consent.purpose === 'marketing') {
-    values['links.unsubscribe'] = (await unsubscribeLinks(deps, context, consent.address)).https;
-  }
-  for (const [group, members] of Object.entries(event.data)) {
-    if (members !== null && typeof members === 'object' && !Array.isArray(members)) {
-      for (const [name, value] of Object.entries(members as Record<string, unknown>)) {
-        values[`${group}.${name}`] = value;
-      }
-    }
-  }
-  return values;
-}
-
-async function renderOrAudit(
-  deps: ActivityDeps,
-  context: SendContext,
-  values: Record<string, unknown>,
-): Promise<RenderedMessage> {
-  try {
-    return renderMessage(context.step.template, values, context.zone);
-  } catch (error) {
-    const reason = error instanceof AppError ? error.code : 'template_render_failed';
-    await appendAudit(deps.pool, {
-      ...auditBase(context, undefined),
-      decision: 'blocked',
-      reason,
-      details: { stage: 'render', ...context.evidence },
-    });
-    throw error;
-  }
-}
-
-function patientValuesOf(patient: PatientRecord, address: string): string[] {
-  return [patient.firstName, patient.lastName, patient.displayName, patient.email, address].filter(
-    (value): value is string => value !== undefined,
   );
 }
 
