@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savePosture } from '../../server/db/postures.store.js';
-import { auditOf, postAppointment, sendJourney } from '../support/compliance.js';
+import { addressHash } from '../../server/db/suppressions.store.js';
+import request from 'supertest';
+import {
+  auditOf,
+  postAppointment,
+  postBundle,
+  postPatientFirst,
+  sendJourney,
+  validAuthorization,
+} from '../support/compliance.js';
 import { hasFixtures } from '../support/fixtures.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import {
@@ -44,6 +53,15 @@ describe.skipIf(!hasFixtures)('direct delivery to recipient MXes', () => {
     mx.untrusted = await net.addMx('untrusted.test', { certificate: 'untrusted' });
     mx.downgrade = await net.addMx('downgrade.test', { certificate: 'none' });
     mx.backup = await net.addMx('backup.test', { certificate: 'none', priority: 10 });
+    let busyAnswers = 0;
+    mx.busy = await net.addMx('busy.test', {
+      smtp: {
+        answerData: () =>
+          (busyAnswers += 1) === 1
+            ? { code: 421, message: '4.2.2 Mailbox full, try later' }
+            : undefined,
+      },
+    });
     mx.backupTls = await net.addMx('backup.test', {
       mxHost: 'mx2.backup.test',
       certificate: 'trusted',
@@ -139,6 +157,21 @@ describe.skipIf(!hasFixtures)('direct delivery to recipient MXes', () => {
     expect(mx.backupTls!.messages).toHaveLength(1);
   });
 
+  it("AC-BNC-2 counts an MX's 4xx as a soft bounce and its later 250 as a delivery", async () => {
+    const email = `pat-${Date.now()}@busy.test`;
+    const { workflowId } = await postAppointment(h, { email });
+
+    expect(stepOf(await runResult(h, workflowId))).toMatchObject({ outcome: 'sent' });
+    const events = await h.pool.query<{ kind: string; source: string; status: string }>(
+      `SELECT kind, source, status FROM bounce_events WHERE address_hash = $1 ORDER BY occurred_at`,
+      [addressHash(h.keyring, email)],
+    );
+    expect(events.rows).toEqual([
+      { kind: 'soft', source: 'smtp', status: '421' },
+      { kind: 'delivered', source: 'smtp', status: '250' },
+    ]);
+  });
+
   it('AC-ENC-1 never sends in clear when the cache says verified but the MX offers no STARTTLS', async () => {
     const now = new Date();
     await savePosture(h.pool, {
@@ -179,5 +212,88 @@ describe.skipIf(!hasFixtures)('direct delivery to recipient MXes', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.parsed.text ?? '').not.toContain('Pieter');
     expect(await postureRow(h, 'downgrade.test')).toMatchObject({ transport: 'no_tls' });
+  });
+});
+
+describe.skipIf(!hasFixtures)('direct delivery of marketing, and the probe in relay mode', () => {
+  let net: RecipientNetworkFixture;
+  let direct: Harness;
+  let relay: Harness;
+  let plainMx: TestSmtpServer;
+  const program = 'wellness-2026';
+
+  beforeAll(async () => {
+    net = await startRecipientNetwork();
+    plainMx = await net.addMx('plain-marketing.test', { certificate: 'none' });
+    await net.addMx('probed.test', { certificate: 'none' });
+    direct = await startHarness({
+      env: { PATHWELL_DELIVERY_MODE: 'direct', PATHWELL_DNS_SERVERS: net.dnsServers },
+      network: net.network,
+    });
+    await direct.publish(
+      sendJourney('Wellness news, direct', { purpose: 'marketing', campaign: { program } }),
+    );
+    relay = await startHarness({
+      env: { PATHWELL_RECIPIENT_PROBE: 'true', PATHWELL_DNS_SERVERS: net.dnsServers },
+      network: net.network,
+    });
+    await relay.publish(sendJourney('Visit note, relay with probe'));
+  });
+
+  afterAll(async () => {
+    await direct?.close();
+    await relay?.close();
+    await net?.close();
+  });
+
+  it('AC-ENC-1 drops marketing after a downgrade: nothing reaches the MX', async () => {
+    const now = new Date();
+    await savePosture(direct.pool, {
+      domain: 'plain-marketing.test',
+      transport: 'pkix_tls_ok',
+      mxHost: 'mx.plain-marketing.test',
+      starttls: true,
+      tlsVersion: 'TLSv1.3',
+      certValid: true,
+      certError: null,
+      mtaStsMode: null,
+      dane: 'not_checked',
+      resultType: null,
+      refusal: null,
+      checkedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 3_600_000).toISOString(),
+    });
+    const { patientId, bundle } = await postPatientFirst(
+      direct,
+      `pat-${Date.now()}@plain-marketing.test`,
+    );
+    await request(direct.app)
+      .post('/api/authorizations')
+      .send(validAuthorization(patientId, program))
+      .expect(201);
+
+    const workflowId = await postBundle(direct, bundle);
+
+    expect(stepOf(await runResult(direct, workflowId))).toMatchObject({
+      outcome: 'blocked',
+      reason: 'tls_downgrade_detected',
+    });
+    expect((await auditOf(direct, workflowId)).map((row) => row.reason)).toEqual([
+      'tls_downgrade_detected',
+    ]);
+    expect(plainMx.dataCommands()).toBe(0);
+  });
+
+  it('relay mode with PATHWELL_RECIPIENT_PROBE sends the portal notice through the relay to a domain without STARTTLS', async () => {
+    const before = relay.smtp.messages.length;
+    const { workflowId } = await postAppointment(relay, { email: `pat-${Date.now()}@probed.test` });
+
+    expect(stepOf(await runResult(relay, workflowId))).toMatchObject({ reason: 'method_portal' });
+    const [notice] = (await relay.smtp.waitForMessages(before + 1)).slice(before);
+    expect(notice?.secure).toBe(true);
+    expect(notice?.parsed.subject).toBe('You have a new secure message');
+    expect((await auditOf(relay, workflowId))[0]).toMatchObject({
+      details: { protection: { posture: 'no_tls', postureSource: 'probe', row: 8 } },
+    });
   });
 });
