@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../engine/errors/app-error.js';
 import type { Config } from './config/config.js';
 import { loadKeyring } from './crypto/keyring.js';
 import { migrateUp } from './db/migrate.js';
-import { createPool } from './db/pool.js';
+import { createPool, type Pool } from './db/pool.js';
 import { initApp, shutdownApp } from './http/app.js';
 import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
 import { syncAllSchedules } from './journeys/schedule-sync.js';
@@ -14,6 +13,8 @@ import { type MllpListener, startMllpListener } from './mllp/mllp-listener.js';
 import { connectTemporal } from './temporal/temporal-client.js';
 import { loadDkimKey } from './config/dkim-key.js';
 import { type ServerMailer, serverMailer } from './mail/server-mailer.js';
+import { recipientsOf } from './worker/activity-deps-of.js';
+import { smtpPeerFor } from './worker/journey-worker.js';
 
 /** A running API server, and how to stop it. */
 export interface RunningServer {
@@ -47,7 +48,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     keyring,
   );
-  const deps = { config, pool, keyring, temporal, log, ...mailerOf(config) };
+  const deps = { config, pool, keyring, temporal, log, ...mailerOf(config, pool, log) };
   const app = initApp(deps);
   const loop = startDispatcherLoop({ ...deps, orgTimeZone: config.orgTimeZone }, log);
   // A publish that could not reach Temporal left its schedule unstarted; starting makes it good.
@@ -88,9 +89,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   };
 }
 
-// The server sends portal one-time codes itself, over the same transport as the worker.
-function mailerOf(config: Config): { mailer?: ServerMailer } {
-  if (config.smtp === undefined) {
+// The server sends portal one-time codes and address verifications itself, over the same
+// transport as the worker (the relay, or direct delivery to recipient MXes).
+function mailerOf(config: Config, pool: Pool, log: Logger): { mailer?: ServerMailer } {
+  if (config.compliance.deliveryMode === 'relay' && config.smtp === undefined) {
     return {};
   }
   const dkim = loadDkimKey({
@@ -100,15 +102,7 @@ function mailerOf(config: Config): { mailer?: ServerMailer } {
     dataDir: config.dataDir,
     mode: config.mode,
   });
-  return {
-    mailer: serverMailer({
-      smtp: {
-        ...config.smtp,
-        ca: config.smtpCaFile === undefined ? undefined : fs.readFileSync(config.smtpCaFile),
-        clientName: new URL(config.publicUrl).hostname,
-      },
-      from: config.from,
-      dkim,
-    }),
-  };
+  const smtp = config.smtp === undefined ? undefined : smtpPeerFor(config);
+  const { transport } = recipientsOf(config, { pool, smtp, log });
+  return { mailer: serverMailer({ transport, from: config.from, dkim }) };
 }

@@ -50,8 +50,8 @@ export async function buildMime(
   return { raw, sha256: createHash('sha256').update(raw).digest('hex') };
 }
 
-// nodemailer's `list` option does not write List-Unsubscribe-Post, so both go in as headers.
-function unsubscribeHeaders(envelope: MessageEnvelope): Record<string, string> {
+/** The RFC 2369 / RFC 8058 headers; nodemailer's `list` option does not write the Post one. */
+export function unsubscribeHeaders(envelope: MessageEnvelope): Record<string, string> {
   if (envelope.unsubscribe === undefined) {
     return {};
   }

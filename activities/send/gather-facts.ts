@@ -14,7 +14,9 @@ import {
 import type { Delivery } from '../../server/db/deliveries.store.js';
 import { findEmailOptOut } from '../../server/db/opt-outs.store.js';
 import { activeSuppressions } from '../../server/db/suppressions.store.js';
+import { findNewestPgpKey } from '../../server/db/pgp-keys.store.js';
 import type { ActivityDeps } from '../activity-deps.js';
+import { checkRecipientKey, type KeyCheck, type RegisteredKey } from '../pgp/recipient-key.js';
 import type { PostureReading } from '../posture/posture-source.js';
 
 type SendStep = Extract<PlanStep, { kind: 'send.email' }>;
@@ -76,16 +78,28 @@ export async function gatherProtectionFacts(
   send: { step: SendStep; patientId: string; purpose: ProtectionFacts['purpose']; address: string },
   prior: Delivery | undefined,
   now: string,
-): Promise<{ facts: ProtectionFacts; posture: PostureReading; preferenceVersion?: number }> {
+): Promise<{
+  facts: ProtectionFacts;
+  posture: PostureReading;
+  preferenceVersion?: number;
+  key?: { registered: RegisteredKey; check: KeyCheck };
+}> {
   const domain = send.address.slice(send.address.lastIndexOf('@') + 1).toLowerCase();
   const posture = await deps.posture(domain);
   const preference = await findPreference(deps.pool, send.patientId);
+  // AC-PGP-1: the key is checked against this address at this moment, every attempt.
+  const registered = await findNewestPgpKey(deps.pool, deps.keyring, send.patientId);
+  const check =
+    registered === undefined
+      ? undefined
+      : await checkRecipientKey(registered, send.address, new Date(now));
   const unknownSince =
     prior?.reason === 'capability_unknown_deferred' ? Date.parse(prior.createdAt) : undefined;
   const compliance = deps.compliance;
   return {
     posture,
     ...(preference === undefined ? {} : { preferenceVersion: preference.version }),
+    ...(registered === undefined || check === undefined ? {} : { key: { registered, check } }),
     facts: {
       policy: send.step.protection,
       purpose: send.purpose,
@@ -93,10 +107,7 @@ export async function gatherProtectionFacts(
       transport: posture.transport,
       isUnknownPastWindow:
         unknownSince !== undefined && Date.parse(now) - unknownSince > UNKNOWN_POSTURE_WINDOW_MS,
-      // TODO: PGP key registration and validation (openpgp.js: expiry, revocation, encryption
-      // subkey, UID matching the address) are not built, so no recipient has a usable key and
-      // rows 3 and 5 fall to the portal. A key store and check would set this per recipient.
-      hasValidKey: false,
+      hasValidKey: check?.usable === true,
       patientPreference: preference?.preference ?? 'any',
       unencryptedAcceptance: preference?.unencryptedAcceptance,
       isEmailExcluded: false,

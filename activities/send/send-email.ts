@@ -1,26 +1,33 @@
-import { DateTime } from 'luxon';
 import { type ConsentDecision, decideConsent } from '../../engine/consent/decide-consent.js';
 import { AppError } from '../../engine/errors/app-error.js';
-import { patientFieldValues } from '../../engine/events/patient-record.js';
 import { runTimeZone } from '../../engine/interpreter/facts.js';
 import type { SendReport } from '../../engine/interpreter/interpret.js';
 import {
   decideProtection,
   type ProtectionDecision,
+  type ProtectionFacts,
 } from '../../engine/protection/decide-protection.js';
-import { type RenderedMessage, renderMessage } from '../../engine/templates/render.js';
+import type { TransportPosture } from '../../engine/protection/protection-inputs.js';
+import { lintHeaderParts } from '../../engine/templates/header-lint.js';
+import type { RenderedMessage } from '../../engine/templates/render.js';
 import { sha256Hex } from '../../engine/util/hash.js';
 import { appendAudit } from '../../server/db/audit.store.js';
 import { findDelivery, settleDelivery } from '../../server/db/deliveries.store.js';
 import { loadEvent } from '../../server/db/inbox.store.js';
 import { loadVersion } from '../../server/db/journeys.store.js';
 import { loadPatient } from '../../server/db/patients.store.js';
-import { issueUnsubscribeToken } from '../../server/db/unsubscribe-tokens.store.js';
 import type { ActivityDeps } from '../activity-deps.js';
-import { escrowMessage } from '../portal/escrow.js';
-import { portalNotification } from '../portal/notification.js';
+import { requestVerification } from './address-verification.js';
+import type { KeyCheck } from '../pgp/recipient-key.js';
 import { type RunProgress, recordRunSteps } from '../record-run-end.js';
 import { gatherConsentFacts, gatherProtectionFacts } from './gather-facts.js';
+import {
+  contentValues,
+  patientValuesOf,
+  portalNotice,
+  renderOrAudit,
+  unsubscribeLinks,
+} from './message-content.js';
 import { auditBase, block, handOver, type SendContext } from './send-outcome.js';
 
 /** Which send of which run: references only, so Temporal history carries no PHI. */
@@ -61,14 +68,22 @@ export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Prom
   const consent = decideConsent(consentFacts);
   context.evidence.classification = consentFacts.classified;
   if (!consent.allowed) {
+    const verification =
+      consent.reason === 'address_unverified' && consentFacts.address !== undefined
+        ? await requestVerification(deps, input.patientId, consentFacts.address)
+        : undefined;
     return block(deps, context, {
       reason: consent.reason,
-      details: { stage: 'consent', ...consent.details },
+      details: {
+        stage: 'consent',
+        ...consent.details,
+        ...(verification === undefined ? {} : { verification }),
+      },
     });
   }
   context.evidence.consent = consentEvidence(consent);
 
-  const { facts, posture, preferenceVersion } = await gatherProtectionFacts(
+  const { facts, posture, preferenceVersion, key } = await gatherProtectionFacts(
     deps,
     {
       step: context.step,
@@ -85,51 +100,100 @@ export async function sendEmail(deps: ActivityDeps, input: SendEmailInput): Prom
     posture: posture.transport,
     postureSource: posture.source,
     ...(preferenceVersion === undefined ? {} : { preferenceVersion }),
+    ...(key === undefined ? {} : { key: keyEvidence(key.check) }),
   };
+  context.recipientKey = key?.check.usable === true ? key.registered : undefined;
+  if (posture.refusal !== undefined) {
+    // AC-STS-1: an enforced MTA-STS policy leaves no MX Pathwell may deliver to.
+    return block(deps, context, {
+      reason: posture.refusal.reason,
+      details: { stage: 'transport', resultType: posture.refusal.resultType },
+      recipientDomain: domainOf(consent.address),
+    });
+  }
   if (protection.outcome === 'blocked') {
     return block(deps, context, { reason: protection.reason, details: { stage: 'protection' } });
   }
   if (protection.outcome === 'deferred') {
     return defer(deps, context);
   }
-  return deliverWith(deps, context, consent, protection);
+  return deliverWith(deps, context, { consent, protection });
+}
+
+/** What a delivery attempt carries from one decision to the next. */
+interface Attempt {
+  content: RenderedMessage;
+  /** Set on the decision made after a downgrade: a second one is not looked for. */
+  isFallback: boolean;
 }
 
 async function deliverWith(
   deps: ActivityDeps,
   context: SendContext,
-  consent: Allowed,
-  protection: Delivered,
+  chosen: { consent: Allowed; protection: Delivered },
+  attempt?: Attempt,
 ): Promise<SendReport> {
+  const { consent, protection } = chosen;
   const address = consent.address;
-  const content = await renderOrAudit(deps, context, await contentValues(deps, context, consent));
+  const content =
+    attempt?.content ??
+    (await renderOrAudit(deps, context, await contentValues(deps, context, consent)));
+  const findings = lintHeaderParts(
+    content,
+    deps.compliance.sensitiveLexicon,
+    patientValuesOf(context.patient, address),
+  );
+  if (findings.length > 0) {
+    // AC-PHI-1: a header that names a condition, a drug, a specialty or the patient is never
+    // sent, whatever protects the body; the template must change.
+    return block(deps, context, {
+      reason: 'phi_in_subject_detected',
+      details: {
+        stage: 'render',
+        parts: [...new Set(findings.map((finding) => finding.part))],
+        kinds: [...new Set(findings.map((finding) => finding.kind))],
+      },
+    });
+  }
   const marketing = consent.purpose === 'marketing';
   const unsubscribe = marketing ? await unsubscribeLinks(deps, context, address) : undefined;
+  const common = {
+    to: address,
+    allowedReason: consent.reason,
+    protectionReason: protection.reason,
+    unsubscribe,
+    hop: protection.hop,
+    ...(attempt?.isFallback === true
+      ? {}
+      : {
+          onDowngrade: (observed: TransportPosture) =>
+            redecide(deps, context, consent, { content, observed }),
+        }),
+  };
 
   switch (protection.method) {
     case 'portal': {
       const notification = await portalNotice(deps, context, address, content);
-      return handOver(deps, context, {
-        to: address,
-        message: notification,
-        method: 'portal',
-        allowedReason: consent.reason,
-        protectionReason: protection.reason,
-        unsubscribe,
-      });
+      return handOver(deps, context, { ...common, message: notification, method: 'portal' });
     }
     case 'pgp':
-      throw new AppError('internal_error', 'PGP delivery is not built; no key can be valid yet.');
+      if (context.recipientKey === undefined) {
+        throw new AppError('internal_error', 'PGP was chosen without a usable recipient key.');
+      }
+      return handOver(deps, context, {
+        ...common,
+        message: content,
+        method: 'pgp',
+        encryptTo: context.recipientKey,
+        reroute: () => rerouteToPortal(deps, context, consent, content),
+      });
     case 'tls_verified':
     case 'unencrypted_patient_accepted':
     case 'tls_opportunistic':
       return handOver(deps, context, {
-        to: address,
+        ...common,
         message: content,
         method: protection.method,
-        allowedReason: consent.reason,
-        protectionReason: protection.reason,
-        unsubscribe,
         ...(protection.warningVersion === undefined
           ? {}
           : { warningVersion: protection.warningVersion }),
@@ -138,14 +202,41 @@ async function deliverWith(
   }
 }
 
-// AC-BNC-3: a 5.7.x refusal (TLS or policy) re-routes through the portal when the table allows
-// it for this purpose, instead of suppressing the patient.
-async function rerouteToPortal(
+// AC-ENC-1: the delivery met less than the posture promised; decide again for what it met.
+// A decision that sends nothing (marketing without verified TLS) leaves the downgrade's block.
+async function redecide(
   deps: ActivityDeps,
   context: SendContext,
   consent: Allowed,
-  content: RenderedMessage,
+  fallback: { content: RenderedMessage; observed: TransportPosture },
 ): Promise<SendReport | undefined> {
+  const facts = await protectionFactsFor(deps, context, consent);
+  const decision = decideProtection({ ...facts, transport: fallback.observed });
+  context.evidence.protection = {
+    ...context.evidence.protection,
+    row: decision.row,
+    posture: fallback.observed,
+    postureSource: 'delivery',
+  };
+  if (decision.outcome !== 'deliver') {
+    return undefined;
+  }
+  return deliverWith(
+    deps,
+    context,
+    { consent, protection: decision },
+    {
+      content: fallback.content,
+      isFallback: true,
+    },
+  );
+}
+
+async function protectionFactsFor(
+  deps: ActivityDeps,
+  context: SendContext,
+  consent: Allowed,
+): Promise<ProtectionFacts> {
   const { facts } = await gatherProtectionFacts(
     deps,
     {
@@ -157,6 +248,18 @@ async function rerouteToPortal(
     undefined,
     new Date().toISOString(),
   );
+  return facts;
+}
+
+// AC-BNC-3: a 5.7.x refusal (TLS or policy) re-routes through the portal when the table allows
+// it for this purpose, instead of suppressing the patient.
+async function rerouteToPortal(
+  deps: ActivityDeps,
+  context: SendContext,
+  consent: Allowed,
+  content: RenderedMessage,
+): Promise<SendReport | undefined> {
+  const facts = await protectionFactsFor(deps, context, consent);
   const decision = decideProtection({ ...facts, transport: 'tls_unverified' });
   if (decision.outcome !== 'deliver' || decision.method !== 'portal') {
     return undefined;
@@ -169,48 +272,8 @@ async function rerouteToPortal(
     allowedReason: consent.reason,
     protectionReason: 'smtp_policy_rejected_fallback_portal',
     unsubscribe: undefined,
+    hop: decision.hop,
   });
-}
-
-async function portalNotice(
-  deps: ActivityDeps,
-  context: SendContext,
-  address: string,
-  content: RenderedMessage,
-): Promise<RenderedMessage> {
-  const expires = DateTime.now().plus({ days: deps.compliance.portalTtlDays });
-  const token = await escrowMessage(deps, {
-    patientId: context.input.patientId,
-    workflowId: context.input.workflowId,
-    stepId: context.input.stepId,
-    messageId: context.messageId,
-    address,
-    content,
-    expiresAt: expires.toUTC().toISO() ?? '',
-  });
-  const zone = deps.settings.orgTimeZone;
-  return portalNotification(
-    `${deps.settings.publicUrl}/m/${token}`,
-    expires.setZone(zone).setLocale('en-US').toFormat('LLLL d, yyyy'),
-    deps.settings.orgName,
-  );
-}
-
-async function unsubscribeLinks(
-  deps: ActivityDeps,
-  context: SendContext,
-  address: string,
-): Promise<{ https: string; mailto: string }> {
-  const token = await issueUnsubscribeToken(deps.pool, deps.keyring, {
-    address,
-    patientId: context.input.patientId,
-    messageId: context.messageId,
-    seed: `${context.input.workflowId}\u0000${context.input.stepId}`,
-  });
-  return {
-    https: `${deps.settings.publicUrl}/u/${token}`,
-    mailto: `mailto:${deps.compliance.unsubscribeMailto}?subject=unsubscribe%20${token}`,
-  };
 }
 
 async function defer(deps: ActivityDeps, context: SendContext): Promise<never> {
@@ -234,48 +297,11 @@ async function defer(deps: ActivityDeps, context: SendContext): Promise<never> {
   );
 }
 
-async function contentValues(
-  deps: ActivityDeps,
-  context: SendContext,
-  consent: Allowed,
-): Promise<Record<string, unknown>> {
-  const { patient, event } = context;
-  const values: Record<string, unknown> = {
-    ...patientFieldValues(patient),
-    'patient.timeZone': context.zone,
-    'organisation.name': deps.settings.orgName,
-    'organisation.postalAddress': deps.compliance.orgPostalAddress,
-  };
-  if (consent.purpose === 'marketing') {
-    values['links.unsubscribe'] = (await unsubscribeLinks(deps, context, consent.address)).https;
-  }
-  for (const [group, members] of Object.entries(event.data)) {
-    if (members !== null && typeof members === 'object' && !Array.isArray(members)) {
-      for (const [name, value] of Object.entries(members as Record<string, unknown>)) {
-        values[`${group}.${name}`] = value;
-      }
-    }
-  }
-  return values;
-}
-
-async function renderOrAudit(
-  deps: ActivityDeps,
-  context: SendContext,
-  values: Record<string, unknown>,
-): Promise<RenderedMessage> {
-  try {
-    return renderMessage(context.step.template, values, context.zone);
-  } catch (error) {
-    const reason = error instanceof AppError ? error.code : 'template_render_failed';
-    await appendAudit(deps.pool, {
-      ...auditBase(context, undefined),
-      decision: 'blocked',
-      reason,
-      details: { stage: 'render', ...context.evidence },
-    });
-    throw error;
-  }
+// AC-PGP-1: a registered key that fails a check is audited as key_invalid, with every reason.
+function keyEvidence(check: KeyCheck): Record<string, unknown> {
+  return check.usable
+    ? { fingerprint: check.fingerprint, usable: true }
+    : { fingerprint: check.fingerprint, reason: 'key_invalid', problems: check.problems };
 }
 
 function consentEvidence(consent: Allowed): Record<string, unknown> {

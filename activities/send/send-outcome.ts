@@ -5,15 +5,23 @@ import type { CareEvent } from '../../engine/events/care-event.js';
 import type { PatientRecord } from '../../engine/events/patient-record.js';
 import type { SendReport } from '../../engine/interpreter/interpret.js';
 import type { PlanStep } from '../../engine/plan/plan.types.js';
-import type { ProtectionMethod } from '../../engine/protection/decide-protection.js';
+import type {
+  HopRequirement,
+  ProtectionMethod,
+} from '../../engine/protection/decide-protection.js';
+import type { TransportPosture } from '../../engine/protection/protection-inputs.js';
 import type { RenderedMessage } from '../../engine/templates/render.js';
 import { sha256Hex } from '../../engine/util/hash.js';
 import { type AuditEntry, appendAudit } from '../../server/db/audit.store.js';
 import { findDelivery, markInFlight, settleDelivery } from '../../server/db/deliveries.store.js';
-import { addSuppression, addressHash } from '../../server/db/suppressions.store.js';
+import { recordAddressOutcome } from '../../server/bounces/record-outcome.js';
+import { addressHash } from '../../server/db/suppressions.store.js';
 import type { ActivityDeps } from '../activity-deps.js';
-import { deliver } from '../smtp/smtp-delivery.js';
+import { recordObservedPosture } from '../posture/observed-posture.js';
+import type { TransportResult } from '../smtp/mail-transport.js';
+import type { RegisteredKey } from '../pgp/recipient-key.js';
 import { buildMime } from './build-mime.js';
+import { buildPgpMime } from './build-pgp-mime.js';
 import type { SendEmailInput } from './send-email.js';
 
 /** Everything one send attempt knows, and the evidence its audit row will carry. */
@@ -24,6 +32,8 @@ export interface SendContext {
   patient: PatientRecord;
   messageId: string;
   zone: string;
+  /** The recipient's usable PGP key, when the protection facts found one. */
+  recipientKey?: RegisteredKey | undefined;
   /** Which rules allowed the send, collected on the way (COMPLIANCE.md §3.2, AC-BR-1). */
   evidence: {
     classification?: ClassifiedPurpose;
@@ -41,8 +51,17 @@ export interface Handover {
   protectionReason: string;
   unsubscribe: { https: string; mailto: string } | undefined;
   warningVersion?: string;
+  /** What the hop to the recipient must offer (the protection decision's `hop`). */
+  hop: HopRequirement;
+  /** PGP: the recipient's checked key; the message is built as PGP/MIME encrypted to it. */
+  encryptTo?: RegisteredKey | undefined;
   /** Called on a 5.7.x refusal: a re-routed send's report, or undefined to record a failure. */
   reroute?: () => Promise<SendReport | undefined>;
+  /**
+   * Called when direct delivery found less than the posture promised (AC-ENC-1): the send
+   * decided again for what was observed, or undefined when that decision sends nothing.
+   */
+  onDowngrade?: (observed: TransportPosture) => Promise<SendReport | undefined>;
 }
 
 /**
@@ -57,14 +76,18 @@ export async function handOver(
 ): Promise<SendReport> {
   const { input } = context;
   const reference = sha256Hex(`${input.workflowId}\u0000${input.stepId}\u0000ref`).slice(0, 24);
-  const built = await buildMime(handover.message, {
+  const envelope = {
     from: deps.settings.from,
     to: handover.to,
     messageId: context.messageId,
     reference,
     unsubscribe: handover.unsubscribe,
     dkim: deps.dkim,
-  });
+  };
+  const built =
+    handover.encryptTo === undefined
+      ? await buildMime(handover.message, envelope)
+      : await buildPgpMime(handover.message, { ...envelope, key: handover.encryptTo });
   const recipientDomain = handover.to.slice(handover.to.lastIndexOf('@') + 1).toLowerCase();
   const ledgerKey = {
     workflowId: input.workflowId,
@@ -73,10 +96,12 @@ export async function handOver(
   };
   const { method } = handover;
 
-  const result = await deliver(deps.smtp, {
+  const result = await deps.transport.send({
     from: deps.settings.from.address,
     to: handover.to,
     raw: built.raw,
+    envelopeId: reference,
+    hop: handover.hop,
     beforeTransmit: async () => {
       const row = await markInFlight(deps.pool, {
         ...ledgerKey,
@@ -115,7 +140,12 @@ export async function handOver(
         state: 'accepted',
         method,
         smtpCode: result.smtpCode,
-        tls: { ...result.tls },
+        tls: { ...result.tls, ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }) },
+      });
+      await recordDirectOutcome(deps, context, {
+        address: handover.to,
+        outcome: 'delivered',
+        smtpCode: result.smtpCode,
       });
       const resent = row?.resentAfterUnknown === true;
       await appendAudit(deps.pool, {
@@ -126,6 +156,7 @@ export async function handOver(
           ...audit.details,
           smtpCode: result.smtpCode,
           tls: result.tls,
+          ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }),
           resentAfterUnknown: resent,
         },
       });
@@ -137,14 +168,26 @@ export async function handOver(
         : { outcome: 'sent', reason: `method_${method}` };
     }
     case 'tls_failed':
+      if (isDowngrade(deps, handover, result)) {
+        return downgraded(deps, context, { handover, result, recipientDomain });
+      }
       return block(deps, context, {
         reason: result.reason,
-        details: { stage: 'transport', resultType: result.resultType },
+        details: {
+          stage: 'transport',
+          resultType: result.resultType,
+          ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }),
+        },
         recipientDomain,
       });
     case 'rejected':
       return rejected(deps, context, { handover, audit, ledgerKey, result });
     case 'deferred':
+      await recordDirectOutcome(deps, context, {
+        address: handover.to,
+        outcome: 'transient',
+        smtpCode: result.smtpCode,
+      });
       await settleDelivery(deps.pool, {
         ...ledgerKey,
         state: 'deferred',
@@ -161,6 +204,52 @@ export async function handOver(
         `The SMTP connection ended before the peer answered (${result.errorCode ?? 'no code'}); the retry resends under the same Message-ID.`,
       );
   }
+}
+
+// A verified hop that delivery could not get, in direct mode: the posture said verified TLS
+// (the decision's hop is verified only then) and the MX offered less.
+function isDowngrade(
+  deps: ActivityDeps,
+  handover: Handover,
+  result: Extract<TransportResult, { kind: 'tls_failed' }>,
+): boolean {
+  return (
+    deps.transport.mode === 'direct' &&
+    handover.hop === 'verified' &&
+    result.reason !== 'mta_sts_mx_mismatch' &&
+    handover.onDowngrade !== undefined
+  );
+}
+
+// AC-ENC-1: nothing goes in clear; the observation replaces the cached posture, the downgrade
+// is audited, and the send is decided again for what the MX really offers (§1.9: the portal
+// for treatment and operations, drop for marketing).
+async function downgraded(
+  deps: ActivityDeps,
+  context: SendContext,
+  failure: {
+    handover: Handover;
+    result: Extract<TransportResult, { kind: 'tls_failed' }>;
+    recipientDomain: string;
+  },
+): Promise<SendReport> {
+  const { handover, result, recipientDomain } = failure;
+  const observed = await recordObservedPosture(deps.pool, recipientDomain, result);
+  deps.log.warn(
+    { workflowId: context.input.workflowId, domain: recipientDomain, observed },
+    'TLS downgrade detected',
+  );
+  const report = await block(deps, context, {
+    reason: 'tls_downgrade_detected',
+    details: {
+      stage: 'transport',
+      resultType: result.resultType,
+      observed,
+      ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }),
+    },
+    recipientDomain,
+  });
+  return (await handover.onDowngrade?.(observed)) ?? report;
 }
 
 async function rejected(
@@ -193,17 +282,17 @@ async function rejected(
       bounceClass: bounce,
     },
   });
-  if (bounce === 'hard_bounce') {
-    // AC-BNC-1: the address does not exist; no email of any purpose goes to it again.
-    await addSuppression(deps.pool, deps.keyring, {
-      address: handover.to,
-      scope: 'global',
-      cause: 'hard_bounce',
-      source: 'smtp',
-      patientId: context.input.patientId,
-      messageId: context.messageId,
-    });
-  }
+  // AC-BNC-1: a 5.1.x means the address does not exist; no email of any purpose goes to it
+  // again. The same model takes DSNs (server/bounces).
+  await recordAddressOutcome(deps.pool, deps.keyring, {
+    address: handover.to,
+    outcome: bounce,
+    status: result.enhancedStatus ?? null,
+    source: 'smtp',
+    messageId: context.messageId,
+    patientId: context.input.patientId,
+    occurredAt: new Date().toISOString(),
+  });
   if (bounce === 'policy' && handover.reroute !== undefined) {
     const rerouted = await handover.reroute();
     if (rerouted !== undefined) {
@@ -211,6 +300,28 @@ async function rejected(
     }
   }
   return { outcome: 'rejected', reason };
+}
+
+// In direct mode the MX's answer is the recipient's own: a 4xx counts toward the soft-bounce
+// rule (AC-BNC-2) and a 250 ends a streak. A relay's answers say nothing about the recipient.
+async function recordDirectOutcome(
+  deps: ActivityDeps,
+  context: SendContext,
+  answer: { address: string; outcome: 'transient' | 'delivered'; smtpCode: number | undefined },
+): Promise<void> {
+  const { address, outcome, smtpCode } = answer;
+  if (deps.transport.mode !== 'direct' || (outcome === 'transient' && smtpCode === undefined)) {
+    return;
+  }
+  await recordAddressOutcome(deps.pool, deps.keyring, {
+    address,
+    outcome,
+    status: smtpCode === undefined ? null : String(smtpCode),
+    source: 'smtp',
+    messageId: context.messageId,
+    patientId: context.input.patientId,
+    occurredAt: new Date().toISOString(),
+  });
 }
 
 /** A refusal to send, recorded in the ledger and the audit trail. */

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { certificateResultType } from './tls-result-types.js';
 import { assertSecureTransport, type TransportTlsSettings } from './transport-policy.js';
 
 /** The SMTP peer Pathwell hands messages to, and what it trusts the peer's certificate by. */
@@ -10,9 +11,20 @@ export interface SmtpPeer {
   implicitTls: boolean;
   auth?: { user: string; pass: string } | undefined;
   /** PEM certificates the peer's chain must lead to, besides the system's roots. */
-  ca?: Buffer | undefined;
+  ca?: Buffer | string[] | undefined;
   /** The name Pathwell gives in EHLO. */
   clientName: string;
+  /**
+   * The name the certificate must be valid for, when `host` is an address (direct delivery
+   * connects to the address DNS gave for the MX, and checks the certificate for the MX name).
+   */
+  servername?: string | undefined;
+  /**
+   * `verified` (default): STARTTLS required, certificate verified. `opportunistic`: STARTTLS
+   * when offered, certificate not enforced, clear otherwise; only direct delivery of what the
+   * protection table lets travel so (PHI-free notices, PGP-encrypted bodies, row 7) uses it.
+   */
+  tlsMode?: 'verified' | 'opportunistic' | undefined;
 }
 
 /** The TLS session a message went over, for the delivery ledger and the audit trail. */
@@ -30,7 +42,7 @@ export type DeliveryResult =
   | { kind: 'accepted'; smtpCode: number; tls: TlsFacts }
   | {
       kind: 'tls_failed';
-      reason: 'tls_required_not_supported' | 'cert_invalid';
+      reason: 'tls_required_not_supported' | 'cert_invalid' | 'mta_sts_mx_mismatch';
       resultType: string;
     }
   | { kind: 'rejected'; smtpCode: number; enhancedStatus: string | undefined }
@@ -42,6 +54,8 @@ export interface Handover {
   from: string;
   to: string;
   raw: Buffer;
+  /** RFC 3461 ENVID, so a DSN names the message without PHI; RET=HDRS keeps bodies out. */
+  envelopeId?: string | undefined;
   /**
    * Called when the peer has answered DATA with 354, just before the first byte of the message:
    * the ledger marks the message in flight there, so "in flight" means "the peer may have it".
@@ -59,8 +73,11 @@ const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTim
  * host name. Nothing of the message is logged: nodemailer's logger and debug stay off.
  */
 export async function deliver(peer: SmtpPeer, handover: Handover): Promise<DeliveryResult> {
-  const settings = transportSettingsFor(peer);
-  assertSecureTransport(settings);
+  const settings =
+    peer.tlsMode === 'opportunistic' ? opportunisticSettingsFor(peer) : transportSettingsFor(peer);
+  if (peer.tlsMode !== 'opportunistic') {
+    assertSecureTransport(settings);
+  }
   const connection = new SMTPConnection({
     host: peer.host,
     port: peer.port,
@@ -111,7 +128,7 @@ export async function deliver(peer: SmtpPeer, handover: Handover): Promise<Deliv
       },
     });
     const info = await new Promise<{ response?: string }>((resolve, reject) =>
-      connection.send({ from: handover.from, to: [handover.to] }, body, (error, result) =>
+      connection.send(envelopeOf(handover), body, (error, result) =>
         error ? reject(error) : resolve(result),
       ),
     );
@@ -131,16 +148,44 @@ export async function deliver(peer: SmtpPeer, handover: Handover): Promise<Deliv
 /** The TLS settings Pathwell's transport uses for a peer: TLS required, certificate verified. */
 export function transportSettingsFor(
   peer: SmtpPeer,
-): TransportTlsSettings & { tls: { ca?: Buffer; servername: string } } {
+): TransportTlsSettings & { tls: { ca?: Buffer | string[]; servername: string } } {
   return {
     secure: peer.implicitTls,
     requireTLS: !peer.implicitTls,
     tls: {
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',
-      servername: peer.host,
+      servername: peer.servername ?? peer.host,
       ...(peer.ca === undefined ? {} : { ca: peer.ca }),
     },
+  };
+}
+
+// Opportunistic TLS (RFC 7435) for the direct hop of content the protection table lets travel
+// without verified TLS. It is deliberately outside assertSecureTransport: that guard is for
+// the PHI-capable transport, and this one is chosen per message by decideProtection's `hop`.
+function opportunisticSettingsFor(peer: SmtpPeer): TransportTlsSettings & {
+  tls: { ca?: Buffer | string[]; servername: string };
+} {
+  return {
+    secure: false,
+    opportunisticTLS: true,
+    tls: {
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+      servername: peer.servername ?? peer.host,
+      ...(peer.ca === undefined ? {} : { ca: peer.ca }),
+    },
+  };
+}
+
+function envelopeOf(handover: Handover) {
+  return {
+    from: handover.from,
+    to: [handover.to],
+    ...(handover.envelopeId === undefined
+      ? {}
+      : { dsn: { ret: 'HDRS', envid: handover.envelopeId, notify: ['FAILURE', 'DELAY'] } }),
   };
 }
 
@@ -156,19 +201,6 @@ function tlsFacts(connection: SMTPConnection): TlsFacts {
   };
 }
 
-// Node's certificate verification codes; nodemailer reports them as ESOCKET (implicit TLS) or
-// ETLS (STARTTLS) with the original code kept in `originalCode`.
-const CERT_CODES: Record<string, string> = {
-  ERR_TLS_CERT_ALTNAME_INVALID: 'certificate-host-mismatch',
-  CERT_HAS_EXPIRED: 'certificate-expired',
-  CERT_NOT_YET_VALID: 'certificate-expired',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'certificate-not-trusted',
-  SELF_SIGNED_CERT_IN_CHAIN: 'certificate-not-trusted',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'certificate-not-trusted',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'certificate-not-trusted',
-  UNABLE_TO_GET_ISSUER_CERT: 'certificate-not-trusted',
-  CERT_UNTRUSTED: 'certificate-not-trusted',
-};
 const CERT_MESSAGE =
   /certificate|self[- ]signed|altname|hostname\/ip does not match|unable to verify/i;
 
@@ -181,7 +213,7 @@ type SmtpFailure = {
 
 function classify(error: unknown, phase: 'session' | 'transmit'): DeliveryResult {
   const failure = error as SmtpFailure;
-  const certResult = certificateResultType(failure);
+  const certResult = certificateFailureOf(failure);
   if (certResult !== undefined) {
     return { kind: 'tls_failed', reason: 'cert_invalid', resultType: certResult };
   }
@@ -208,8 +240,8 @@ function classify(error: unknown, phase: 'session' | 'transmit'): DeliveryResult
 }
 
 // RFC 8460 result types, so every TLS failure in the audit trail names one (AC-RPT-1).
-function certificateResultType(failure: SmtpFailure): string | undefined {
-  const known = CERT_CODES[failure.originalCode ?? ''] ?? CERT_CODES[failure.code ?? ''];
+function certificateFailureOf(failure: SmtpFailure): string | undefined {
+  const known = certificateResultType(failure.originalCode) ?? certificateResultType(failure.code);
   if (known !== undefined) {
     return known;
   }

@@ -124,6 +124,18 @@ describe('decideConsent', () => {
     ).toMatchObject({ reason: 'suppressed' });
   });
 
+  it('AC-BNC-2 blocks every purpose while a soft-bounce suppression is in force', () => {
+    const soft = [{ scope: 'global' as const, cause: 'soft_bounce' as const }];
+
+    expect(decideConsent(facts({ suppressions: soft }))).toMatchObject({
+      allowed: false,
+      reason: 'suppressed_soft_bounce',
+    });
+    expect(decideConsent(marketing({ suppressions: soft }))).toMatchObject({
+      reason: 'suppressed_soft_bounce',
+    });
+  });
+
   it('allows marketing with a valid authorization and names its version', () => {
     expect(decideConsent(marketing())).toMatchObject({
       allowed: true,

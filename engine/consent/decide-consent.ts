@@ -50,6 +50,7 @@ export type ConsentBlockReason =
   | 'confidential_comm_channel_excluded'
   | 'address_unverified'
   | 'suppressed_hard_bounce'
+  | 'suppressed_soft_bounce'
   | 'suppressed'
   | 'channel_opt_out'
   | 'unsubscribed'
@@ -102,6 +103,13 @@ export function decideConsent(facts: ConsentFacts): ConsentDecision {
   );
   if (hardBounce !== undefined) {
     return { allowed: false, reason: 'suppressed_hard_bounce' };
+  }
+  const softBounce = facts.suppressions.find(
+    (entry) => entry.scope === 'global' && entry.cause === 'soft_bounce',
+  );
+  if (softBounce !== undefined) {
+    // AC-BNC-2: repeated soft bounces suppress every purpose until the suppression expires.
+    return { allowed: false, reason: 'suppressed_soft_bounce' };
   }
   if (facts.emailOptOut !== undefined) {
     return { allowed: false, reason: 'channel_opt_out' };

@@ -173,6 +173,17 @@ export const ERROR_CODES = {
     kind: 'user',
     title: 'The idempotency key was used for a different event',
   },
+  // Compliance core, part two (PGP keys, bounces, address verification).
+  pgp_key_malformed: {
+    status: 422,
+    kind: 'user',
+    title: 'The key is not an OpenPGP public key',
+  },
+  verification_token_unknown: {
+    status: 404,
+    kind: 'user',
+    title: 'The verification link is not known or has expired',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /**

@@ -1,8 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../engine/errors/app-error.js';
 import { type FhirMapping, FhirMappingSchema } from '../../engine/events/fhir/generic-mapping.js';
 import { isIanaZone } from '../../engine/schedule/time-zone.js';
+import { DEFAULT_SENSITIVE_LEXICON, parseLexicon } from '../../engine/templates/header-lint.js';
 import { parseSmtpUrl, type SmtpEndpoint } from './smtp-url.js';
 
 /** Development runs embedded services; production refuses anything insecure. */
@@ -66,6 +68,14 @@ export interface ComplianceConfig {
   relayBaa: boolean;
   relayRecipientTls: 'enforced' | 'self-managed' | undefined;
   codecCorsOrigin: string;
+  /** `relay` (default) or `direct` (Pathwell delivers to each recipient MX itself). */
+  deliveryMode: 'relay' | 'direct';
+  /** Probe recipient domains in relay mode too (always on in direct mode). */
+  recipientProbe: boolean;
+  /** DNS servers for MX, TXT and address lookups (`host[:port]`); the system's when empty. */
+  dnsServers: string[];
+  /** Terms no subject, preheader or sender name may contain (AC-PHI-1). */
+  sensitiveLexicon: readonly string[];
 }
 
 const EnvSchema = z.object({
@@ -81,7 +91,11 @@ const EnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('pathwell'),
   SMTP_URL: z.string().min(1).optional(),
-  SMTP_CA_FILE: z.string().min(1).optional(),
+  // docker-compose passes an unset variable as an empty string; empty means unset.
+  SMTP_CA_FILE: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
   PATHWELL_FROM: z.string().min(3).default('Your care team <care@pathwell.localhost>'),
   PATHWELL_ORG_NAME: z.string().min(1).default('Pathwell Demo Clinic'),
   PATHWELL_ORG_TIMEZONE: z
@@ -122,6 +136,14 @@ const EnvSchema = z.object({
     .optional(),
   PATHWELL_MLLP_HOST: z.string().min(1).default('127.0.0.1'),
   PATHWELL_HOOK_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100),
+  // Compliance core, part two (direct delivery, the recipient probe).
+  PATHWELL_DELIVERY_MODE: z.enum(['relay', 'direct']).default('relay'),
+  PATHWELL_RECIPIENT_PROBE: booleanSetting(false),
+  PATHWELL_DNS_SERVERS: z
+    .string()
+    .regex(/^\s*[^\s,]+(\s*,\s*[^\s,]+)*\s*$/, 'Write host[:port] entries, comma-separated')
+    .optional(),
+  PATHWELL_SENSITIVE_LEXICON_FILE: z.string().min(1).optional(),
 });
 
 function booleanSetting(fallback: boolean) {
@@ -210,6 +232,13 @@ function complianceOf(values: z.infer<typeof EnvSchema>): ComplianceConfig {
     relayRecipientTls: values.PATHWELL_RELAY_RECIPIENT_TLS,
     codecCorsOrigin:
       values.PATHWELL_CODEC_CORS_ORIGIN ?? `http://localhost:${values.PATHWELL_TEMPORAL_UI_PORT}`,
+    deliveryMode: values.PATHWELL_DELIVERY_MODE,
+    recipientProbe: values.PATHWELL_RECIPIENT_PROBE || values.PATHWELL_DELIVERY_MODE === 'direct',
+    dnsServers: (values.PATHWELL_DNS_SERVERS ?? '')
+      .split(',')
+      .map((server) => server.trim())
+      .filter((server) => server !== ''),
+    sensitiveLexicon: lexiconOf(values.PATHWELL_SENSITIVE_LEXICON_FILE),
   };
 }
 
@@ -246,6 +275,25 @@ function parseMappings(value: string | undefined): FhirMapping[] {
   return parsed.data;
 }
 
+// The organisation's terms add to the default list; a file that cannot be read stops start-up
+// rather than leaving subjects unchecked.
+function lexiconOf(file: string | undefined): readonly string[] {
+  if (file === undefined) {
+    return DEFAULT_SENSITIVE_LEXICON;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AppError(
+      'config_invalid',
+      `PATHWELL_SENSITIVE_LEXICON_FILE "${file}" cannot be read; give a text file with one term per line.`,
+      { cause: error },
+    );
+  }
+  return [...new Set([...DEFAULT_SENSITIVE_LEXICON, ...parseLexicon(text)])];
+}
+
 function parseFrom(value: string): { address: string; name: string } {
   const match = /^\s*(?:"?([^"<]*?)"?\s*)?<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
   if (match !== null) {
@@ -263,10 +311,11 @@ function parseFrom(value: string): { address: string; name: string } {
 // Production must never fall back to an embedded service or send mail a network observer can
 // read, so every such setting is refused before anything starts.
 function assertProductionSafe(config: Config): void {
+  const isRelay = config.compliance.deliveryMode === 'relay';
   const missing = [
     config.databaseUrl === undefined ? 'DATABASE_URL' : undefined,
     config.temporalAddress === undefined ? 'TEMPORAL_ADDRESS' : undefined,
-    config.smtp === undefined ? 'SMTP_URL' : undefined,
+    isRelay && config.smtp === undefined ? 'SMTP_URL' : undefined,
     config.masterKey === undefined ? 'PATHWELL_MASTER_KEY' : undefined,
   ].filter((name): name is string => name !== undefined);
   if (missing.length > 0) {
@@ -275,7 +324,9 @@ function assertProductionSafe(config: Config): void {
       `Production needs ${missing.join(', ')}: there are no embedded services in production.`,
     );
   }
-  assertRelayCovered(config);
+  if (isRelay) {
+    assertRelayCovered(config);
+  }
   if (config.fhirBaseUrl !== undefined && !config.fhirBaseUrl.startsWith('https://')) {
     throw new AppError(
       'insecure_transport_config',

@@ -27,7 +27,8 @@ export async function recordContactPoint(
   point: {
     patientId: string;
     address: string;
-    source: Exclude<AddressSource, 'ehr'>;
+    /** `ehr` only for an EHR-supplied address the patient has verified (AC-PAT-1). */
+    source: AddressSource;
     verifiedAt?: string | undefined;
     recordedBy: string;
   },

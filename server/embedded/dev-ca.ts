@@ -13,8 +13,92 @@ export interface DevCertificates {
   keyPem: string;
 }
 
+/** A certificate authority held in memory: its certificate and the key it signs with. */
+export interface CertificateAuthority {
+  certPem: string;
+  certificate: x509.X509Certificate;
+  privateKey: CryptoKey;
+}
+
+/** A server certificate and its private key, as PEM. */
+export interface IssuedCertificate {
+  certPem: string;
+  keyPem: string;
+}
+
+/** What a server certificate is for and how long it is valid. */
+export interface CertificateRequest {
+  /** DNS names and IP addresses the certificate names (subjectAltName); the first is the CN. */
+  names: readonly string[];
+  /** Default: a day ago. */
+  notBefore?: Date;
+  /** Default: 825 days from now. An instant in the past makes an expired certificate. */
+  notAfter?: Date;
+}
+
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const DAY_MS = 86_400_000;
+
+/**
+ * A new certificate authority, in memory. Development uses one kept in the data folder; tests
+ * make their own to issue certificates for any name (recipient MXes, MTA-STS policy hosts),
+ * expired ones, and ones from a CA nobody trusts.
+ */
+export async function createCertificateAuthority(name: string): Promise<CertificateAuthority> {
+  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  const now = Date.now();
+  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(),
+    name: `CN=${name}`,
+    notBefore: new Date(now - DAY_MS),
+    notAfter: new Date(now + 3650 * DAY_MS),
+    keys,
+    signingAlgorithm: ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
+    ],
+  });
+  return { certPem: certificate.toString('pem'), certificate, privateKey: keys.privateKey };
+}
+
+/** Issues a TLS server certificate from `ca` for the request's names. */
+export async function issueServerCertificate(
+  ca: CertificateAuthority,
+  request: CertificateRequest,
+): Promise<IssuedCertificate> {
+  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  const now = Date.now();
+  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
+  const names = request.names.map((value) =>
+    /^[\d.]+$|:/.test(value) ? { type: 'ip' as const, value } : { type: 'dns' as const, value },
+  );
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerial(),
+    subject: `CN=${request.names[0] ?? 'localhost'}`,
+    issuer: ca.certificate.subject,
+    notBefore: request.notBefore ?? new Date(now - DAY_MS),
+    notAfter: request.notAfter ?? new Date(now + 825 * DAY_MS),
+    publicKey: keys.publicKey,
+    signingKey: ca.privateKey,
+    signingAlgorithm: ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(names),
+    ],
+  });
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { certPem: leaf.toString('pem'), keyPem: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+}
 
 /**
  * A CA of Pathwell's own for development, kept in the data folder, and a certificate from it for
@@ -35,56 +119,14 @@ export async function ensureDevCertificates(dir: string): Promise<DevCertificate
     return existing;
   }
 
-  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
-  const now = Date.now();
-  const caKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(),
-    name: 'CN=Pathwell development CA',
-    notBefore: new Date(now - DAY_MS),
-    notAfter: new Date(now + 3650 * DAY_MS),
-    keys: caKeys,
-    signingAlgorithm: ALGORITHM,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
-        true,
-      ),
-    ],
-  });
+  const ca = await createCertificateAuthority('Pathwell development CA');
+  const leaf = await issueServerCertificate(ca, { names: ['localhost', '127.0.0.1'] });
 
-  const leafKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
-  const leaf = await x509.X509CertificateGenerator.create({
-    serialNumber: randomSerial(),
-    subject: 'CN=localhost',
-    issuer: ca.subject,
-    notBefore: new Date(now - DAY_MS),
-    notAfter: new Date(now + 825 * DAY_MS),
-    publicKey: leafKeys.publicKey,
-    signingKey: caKeys.privateKey,
-    signingAlgorithm: ALGORITHM,
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-        true,
-      ),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension([
-        { type: 'dns', value: 'localhost' },
-        { type: 'ip', value: '127.0.0.1' },
-      ]),
-    ],
-  });
-
-  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', leafKeys.privateKey);
-  const keyPem = x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(files.ca, ca.toString('pem'));
-  fs.writeFileSync(files.cert, leaf.toString('pem'));
-  fs.writeFileSync(files.key, keyPem, { mode: 0o600 });
-  return { caFile: files.ca, caPem: ca.toString('pem'), certPem: leaf.toString('pem'), keyPem };
+  fs.writeFileSync(files.ca, ca.certPem);
+  fs.writeFileSync(files.cert, leaf.certPem);
+  fs.writeFileSync(files.key, leaf.keyPem, { mode: 0o600 });
+  return { caFile: files.ca, caPem: ca.certPem, certPem: leaf.certPem, keyPem: leaf.keyPem };
 }
 
 function readIfFresh(files: {

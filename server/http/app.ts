@@ -8,14 +8,17 @@ import { problemOf, sendProblem } from './problem.js';
 import type { Route } from './route.js';
 import { auditRoutes } from './routes/audit.route.js';
 import { authorizationRoutes } from './routes/authorizations.route.js';
+import { bounceRoutes } from './routes/bounces.route.js';
 import { codecRoutes } from './routes/codec.route.js';
 import { devOutboxRoute } from './routes/dev-outbox.route.js';
 import { eventsRoute } from './routes/events.route.js';
 import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
 import { patientConsentRoutes } from './routes/patient-consent.route.js';
+import { pgpKeyRoutes } from './routes/pgp-keys.route.js';
 import { portalRoutes } from './routes/portal.route.js';
 import { suppressionRoutes } from './routes/suppressions.route.js';
+import { templateLintRoute } from './routes/template-lint.route.js';
 import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.route.js';
 import { journeyPublishRoutes } from './routes/journey-publish.route.js';
 import { journeyRunsRoute } from './routes/journey-runs.route.js';
@@ -23,6 +26,7 @@ import { journeySimulateRoute } from './routes/journey-simulate.route.js';
 import { journeyToolRoutes } from './routes/journey-tools.route.js';
 import { journeyImportRoute, journeyRoutes } from './routes/journeys.route.js';
 import { hl7HookRoute } from './routes/hl7-hook.route.js';
+import { verifyAddressRoutes } from './routes/verify-address.route.js';
 import { mountBuilderUi } from './static-ui.js';
 
 /** Webhook bodies up to this size are taken; a Synthea patient history is about 900 KB. */
@@ -55,6 +59,11 @@ export function routesOf(deps: ServerDeps): Route[] {
     eventsRoute(deps),
     // EHR ingestion
     hl7HookRoute(deps),
+    // Compliance core, part two (PGP keys, bounces, address verification).
+    ...pgpKeyRoutes(deps),
+    ...bounceRoutes(deps),
+    templateLintRoute(deps),
+    ...verifyAddressRoutes(deps),
   ];
 }
 

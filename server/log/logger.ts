@@ -37,8 +37,24 @@ const REDACT_PATHS = [
  *
  * @param options.level - the threshold; `PATHWELL_LOG_LEVEL` wins over it
  * @param options.name - the process role (`server`, `worker`, `start`, …)
+ * @param options.destination - where lines go instead of stdout (tests that read every line
+ *   a send logs); `options.level` then wins over `PATHWELL_LOG_LEVEL`
  */
-export function createLogger(options: { level?: string; name: string }): Logger {
+export function createLogger(options: {
+  level?: string;
+  name: string;
+  destination?: pino.DestinationStream;
+}): Logger {
+  if (options.destination !== undefined) {
+    return pino(
+      {
+        name: options.name,
+        level: options.level ?? 'info',
+        redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      },
+      options.destination,
+    );
+  }
   const level =
     process.env.PATHWELL_LOG_LEVEL ?? options.level ?? (process.env.VITEST ? 'warn' : 'info');
   const isPretty = process.stdout.isTTY === true && process.env.PATHWELL_MODE !== 'production';

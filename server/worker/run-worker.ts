@@ -26,14 +26,15 @@ let isRuntimeInstalled = false;
  * start command sets them for its embedded services).
  */
 export async function startWorker(config: Config, log: Logger): Promise<RunningWorker> {
+  const isRelay = config.compliance.deliveryMode === 'relay';
   if (
     config.databaseUrl === undefined ||
     config.temporalAddress === undefined ||
-    config.smtp === undefined
+    (isRelay && config.smtp === undefined)
   ) {
     throw new AppError(
       'config_invalid',
-      'The worker needs DATABASE_URL, TEMPORAL_ADDRESS and SMTP_URL; "pathwell start" sets them for its embedded services.',
+      'The worker needs DATABASE_URL, TEMPORAL_ADDRESS and (in relay mode) SMTP_URL; "pathwell start" sets them for its embedded services.',
     );
   }
   if (!isRuntimeInstalled) {
@@ -42,8 +43,10 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningW
   }
   const keyring = loadKeyring(config);
   const pool = createPool(config.databaseUrl);
-  const smtp = smtpPeerFor(config);
-  assertSecureTransport(transportSettingsFor(smtp));
+  const smtp = config.smtp === undefined ? undefined : smtpPeerFor(config);
+  if (smtp !== undefined) {
+    assertSecureTransport(transportSettingsFor(smtp));
+  }
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   // Schedule fan-out starts runs, so the worker holds a client as well as its worker connection.
   const temporal = await connectTemporal(

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type express from 'express';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/activity-deps.js';
 import type { PostureSource } from '../../activities/posture/posture-source.js';
@@ -22,7 +23,7 @@ import { serverMailer } from '../../server/mail/server-mailer.js';
 import { createLogger, type Logger } from '../../server/log/logger.js';
 import type { ServerDeps } from '../../server/server-deps.js';
 import { connectTemporal, type TemporalHandle } from '../../server/temporal/temporal-client.js';
-import { activityDepsOf } from '../../server/worker/activity-deps-of.js';
+import { activityDepsOf, type RecipientNetwork } from '../../server/worker/activity-deps-of.js';
 import { createJourneyWorker, smtpPeerFor } from '../../server/worker/journey-worker.js';
 import {
   startTestSmtpServer,
@@ -33,8 +34,27 @@ import {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 // Temporal's runtime logs every worker state change at INFO; tests want warnings only. Installed
-// once per test worker process, before any worker is created.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// once per test worker process, before any worker is created. Tests that read what the runtime
+// logs (no PHI in logs) tap it with captureRuntimeLogs.
+const runtimeTaps = new Set<(line: string) => void>();
+Runtime.install({
+  logger: new DefaultLogger('WARN', (entry) => {
+    const line = JSON.stringify({ level: entry.level, message: entry.message, meta: entry.meta });
+    for (const tap of runtimeTaps) {
+      tap(line);
+    }
+    if (runtimeTaps.size === 0) {
+      process.stderr.write(`${line}\n`);
+    }
+  }),
+});
+
+/** Collects what Temporal's runtime logs (WARN and above) until the returned stop is called. */
+export function captureRuntimeLogs(lines: string[]): () => void {
+  const tap = (line: string) => lines.push(line);
+  runtimeTaps.add(tap);
+  return () => runtimeTaps.delete(tap);
+}
 
 /** One test file's Pathwell: its own database, task queue, SMTP server, app and worker. */
 export interface Harness {
@@ -68,6 +88,10 @@ export interface HarnessOptions {
   posture?: PostureSource;
   /** Base64 of the 32-byte master key; a fresh random one unless a test needs a fixed key. */
   masterKey?: string;
+  /** Where recipient MXes and policy hosts listen (direct mode, the probe). */
+  network?: RecipientNetwork;
+  /** Where the server's and worker's log lines go, at which level (default: stdout, warn). */
+  log?: { level: string; destination: DestinationStream };
 }
 
 /**
@@ -108,7 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   };
   const config = loadConfig(env);
-  const log = createLogger({ name: 'test', level: 'warn' });
+  const log = createLogger({ name: 'test', level: 'warn', ...options.log });
   const keyring = new Keyring([Buffer.from(masterKey, 'base64')]);
   const pool = createPool(env.DATABASE_URL as string);
   const temporal = await connectTemporal(
@@ -119,9 +143,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const activityDeps = activityDepsOf(
     config,
     { pool, keyring, smtp: smtpPeer, log },
-    options.posture === undefined ? {} : { posture: options.posture },
+    {
+      ...(options.posture === undefined ? {} : { posture: options.posture }),
+      ...(options.network === undefined ? {} : { network: options.network }),
+    },
   );
-  const mailer = serverMailer({ smtp: smtpPeer, from: config.from, dkim: activityDeps.dkim });
+  const mailer = serverMailer({
+    transport: activityDeps.transport,
+    from: config.from,
+    dkim: activityDeps.dkim,
+  });
   const deps: ServerDeps = { config, pool, keyring, temporal, log, mailer };
   const app = initApp(deps);
 

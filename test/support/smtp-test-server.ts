@@ -21,7 +21,11 @@ export interface TestSmtpOptions {
   /** Offer STARTTLS with a certificate from `tlsDir` (default true). */
   tls?: boolean;
   /** A folder with `localhost.pem` and `localhost-key.pem` (see ensureDevCertificates). */
-  tlsDir: string;
+  tlsDir?: string;
+  /** A certificate and key to offer instead of the ones in `tlsDir`. */
+  certificate?: { certPem: string; keyPem: string };
+  /** Where to listen (default 127.0.0.1 on a free port): MXes share one port on many addresses. */
+  listen?: { host: string; port: number };
   /** Hold the reply to the first RCPT TO, or to the first message body, until `release()`. */
   holdAt?: HoldPoint;
   /** Answer a message body with this SMTP failure instead of 250 (return undefined to accept). */
@@ -69,12 +73,7 @@ export async function startTestSmtpServer(options: TestSmtpOptions): Promise<Tes
   const withTls = options.tls !== false;
   const server = new SMTPServer({
     secure: false,
-    ...(withTls
-      ? {
-          key: fs.readFileSync(path.join(options.tlsDir, 'localhost-key.pem')),
-          cert: fs.readFileSync(path.join(options.tlsDir, 'localhost.pem')),
-        }
-      : { hideSTARTTLS: true, disabledCommands: ['STARTTLS'] }),
+    ...(withTls ? certificateOf(options) : { hideSTARTTLS: true, disabledCommands: ['STARTTLS'] }),
     authOptional: true,
     logger: false,
     onConnect(_session: SMTPServerSession, callback: (error?: Error) => void) {
@@ -118,7 +117,10 @@ export async function startTestSmtpServer(options: TestSmtpOptions): Promise<Tes
     },
   });
   server.on('error', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(options.listen?.port ?? 0, options.listen?.host ?? '127.0.0.1', () => resolve());
+  });
   const port = (server.server.address() as AddressInfo).port;
 
   return {
@@ -147,5 +149,16 @@ export async function startTestSmtpServer(options: TestSmtpOptions): Promise<Tes
       return messages;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function certificateOf(options: TestSmtpOptions): { key: Buffer | string; cert: Buffer | string } {
+  if (options.certificate !== undefined) {
+    return { key: options.certificate.keyPem, cert: options.certificate.certPem };
+  }
+  const dir = options.tlsDir ?? '';
+  return {
+    key: fs.readFileSync(path.join(dir, 'localhost-key.pem')),
+    cert: fs.readFileSync(path.join(dir, 'localhost.pem')),
   };
 }
