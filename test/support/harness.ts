@@ -216,10 +216,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const child of children) {
         child.kill('SIGKILL');
       }
-      await stopWorker();
-      await temporal.connection.close();
-      await pool.end();
-      await smtp.close();
+      // Each step is time-boxed so a hang names its culprit instead of a bare hook timeout.
+      await within('stopping the worker', stopWorker());
+      await within('closing the Temporal connection', temporal.connection.close());
+      await within('ending the pool (a client was never released)', pool.end());
+      await within('closing the SMTP servers', smtp.close());
       const cleanup = new pg.Client({
         connectionString: `${environment.postgresBaseUrl}/postgres`,
       });
@@ -228,4 +229,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await cleanup.end();
     },
   };
+}
+
+async function within(step: string, work: Promise<void>, ms = 60_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`harness close: ${step} took over ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
