@@ -1,0 +1,51 @@
+-- Up Migration
+
+-- People who sign in. The email is sealed with the keyring and found by a keyed hash, like
+-- patients' addresses; the password is an argon2id hash (PHC string). A user made by
+-- `pathwell users create` has no password until the one-time setup link is used.
+CREATE TABLE users (
+  id uuid PRIMARY KEY,
+  email_hash text NOT NULL UNIQUE,
+  email bytea NOT NULL,
+  password_hash text,
+  roles text[] NOT NULL CHECK (
+    roles <@ ARRAY['admin', 'designer', 'publisher', 'operator', 'auditor', 'viewer']::text[]
+  ),
+  setup_token_hash text UNIQUE,
+  setup_expires_at timestamptz,
+  failed_sign_ins integer NOT NULL DEFAULT 0,
+  locked_until timestamptz,
+  disabled_at timestamptz,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- API tokens for scripts, CI and integrations: kept only as a keyed hash, shown once.
+CREATE TABLE api_tokens (
+  id uuid PRIMARY KEY,
+  name text NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+  token_hash text NOT NULL UNIQUE,
+  scopes text[] NOT NULL CHECK (cardinality(scopes) > 0),
+  created_by text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  revoked_at timestamptz,
+  last_used_at timestamptz
+);
+
+-- Browser sessions. The cookie carries a random token; only its keyed hash is stored, so a
+-- copy of this table lets nobody in. Idle and absolute limits are checked on every request.
+CREATE TABLE sessions (
+  id uuid PRIMARY KEY,
+  token_hash text NOT NULL UNIQUE,
+  user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_seen_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  revoked_at timestamptz
+);
+CREATE INDEX sessions_user ON sessions (user_id) WHERE revoked_at IS NULL;
+
+-- Down Migration
+DROP TABLE sessions;
+DROP TABLE api_tokens;
+DROP TABLE users;

@@ -1,0 +1,128 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { AppError } from '../../engine/errors/app-error.js';
+import { isAllowed } from '../auth/is-allowed.js';
+import type { Principal } from '../auth/principal.js';
+import { type AccessRule, ROUTE_ACCESS, routeKey } from '../auth/route-access.js';
+import { isRole } from '../auth/roles.js';
+import { findLiveApiToken } from '../db/api-tokens.store.js';
+import { csrfTokenOf, touchSession } from '../db/sessions.store.js';
+import type { ServerDeps } from '../server-deps.js';
+import type { Route } from './route.js';
+import { CSRF_HEADER, sessionTokenOf } from './session-cookie.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The principal the access guard found for this request (none on public routes). */
+export function principalOf(res: Response): Principal | undefined {
+  return res.locals.principal as Principal | undefined;
+}
+
+/** The principal of a route that requires one; the guard has already refused anonymous calls. */
+export function requirePrincipal(res: Response): Principal {
+  const principal = principalOf(res);
+  if (principal === undefined) {
+    throw new AppError('authentication_required', 'Sign in, or send an API token.');
+  }
+  return principal;
+}
+
+/**
+ * The one access check in front of every route, from its line in {@link ROUTE_ACCESS}: a route
+ * without a line is refused to everyone (fail closed). Credentials are an API token
+ * (`Authorization: Bearer pwt_…`) or the session cookie, which on state-changing requests must
+ * come with the session's CSRF token in `X-CSRF-Token`.
+ */
+export function accessGuard(deps: ServerDeps, route: Route) {
+  const rule: AccessRule | undefined = ROUTE_ACCESS[routeKey(route.method, route.path)];
+  return (req: Request, res: Response, next: NextFunction): void => {
+    check(deps, rule, req, res).then(() => next(), next);
+  };
+}
+
+async function check(
+  deps: ServerDeps,
+  rule: AccessRule | undefined,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  if (rule === undefined) {
+    throw new AppError(
+      'role_forbidden',
+      'This route is not in the access table (server/auth/route-access.ts), so nobody may call it.',
+    );
+  }
+  if (rule.kind === 'public' || rule.kind === 'hook') {
+    return;
+  }
+  if (rule.kind === 'dev_loopback' && deps.config.access.bootstrapToken === undefined) {
+    return;
+  }
+  const principal = await authenticate(deps, req);
+  if (principal === undefined) {
+    throw new AppError(
+      'authentication_required',
+      'Sign in (POST /api/auth/sign-in), or send an API token as "Authorization: Bearer pwt_…".',
+    );
+  }
+  res.locals.principal = principal;
+  const effective =
+    rule.kind === 'roles' ? rule : ({ kind: 'roles', roles: ['admin'], scopes: [] } as const);
+  if (!isAllowed(effective, principal, req.method)) {
+    throw new AppError(
+      'role_forbidden',
+      `Your ${principal.type === 'user' ? 'roles do' : 'token scopes do'} not allow ${req.method} ${route(req)}; it needs one of: ${effective.roles.join(', ')}. Ask an administrator.`,
+    );
+  }
+}
+
+async function authenticate(deps: ServerDeps, req: Request): Promise<Principal | undefined> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+  if (bearer !== undefined) {
+    const token = await findLiveApiToken(deps.pool, deps.keyring, bearer);
+    if (token === undefined) {
+      throw new AppError(
+        'authentication_required',
+        'The API token is not known, was revoked or has expired; ask an administrator for a new one.',
+      );
+    }
+    return { type: 'token', tokenId: token.id, scopes: token.scopes };
+  }
+  const cookie = sessionTokenOf(req);
+  if (cookie === undefined) {
+    return undefined;
+  }
+  const session = await touchSession(
+    deps.pool,
+    deps.keyring,
+    cookie,
+    deps.config.access.sessionIdleMinutes,
+  );
+  if (session === undefined) {
+    throw new AppError('session_expired', 'The session has ended or timed out; sign in again.');
+  }
+  if (!SAFE_METHODS.has(req.method.toUpperCase())) {
+    assertCsrf(req, csrfTokenOf(deps.keyring, cookie));
+  }
+  return {
+    type: 'user',
+    userId: session.userId,
+    roles: session.roles.filter(isRole),
+    sessionId: session.id,
+  };
+}
+
+function assertCsrf(req: Request, expected: string): void {
+  const given = Buffer.from(req.get(CSRF_HEADER) ?? '', 'utf8');
+  const wanted = Buffer.from(expected, 'utf8');
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+    throw new AppError(
+      'csrf_token_invalid',
+      "Send the session's CSRF token (from sign-in or GET /api/auth/session) in X-CSRF-Token.",
+    );
+  }
+}
+
+function route(req: Request): string {
+  return (req.route as { path?: string } | undefined)?.path ?? req.path;
+}
