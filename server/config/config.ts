@@ -63,6 +63,8 @@ export interface AccessConfig {
   bootstrapToken: string | undefined;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
+  /** Sign-in attempts a second from one address (bursts of twice that). */
+  signInRateLimit: number;
 }
 
 /** The compliance core's settings (COMPLIANCE.md): see the README's configuration table. */
@@ -166,6 +168,7 @@ const EnvSchema = z.object({
     .optional(),
   PATHWELL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1_440).default(15),
   PATHWELL_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  PATHWELL_SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
 });
 
 function booleanSetting(fallback: boolean) {
@@ -232,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       bootstrapToken: values.PATHWELL_BOOTSTRAP_TOKEN,
       sessionIdleMinutes: values.PATHWELL_SESSION_IDLE_MINUTES,
       sessionMaxHours: values.PATHWELL_SESSION_MAX_HOURS,
+      signInRateLimit: values.PATHWELL_SIGN_IN_RATE_LIMIT,
     },
   };
   if (config.mode === 'production') {

@@ -26,15 +26,13 @@ const SessionSchema = z.object({
 });
 const problem = { contentType: 'application/problem+json', schema: ProblemSchema };
 
-// Sign-in attempts a second from one address, before the per-account lockout even counts.
-const SIGN_IN_RATE = 2;
-
 /** Sign-in, the current session, sign-out and sign-out everywhere. */
 export function authRoutes(deps: ServerDeps): Route[] {
   return [signInRoute(deps), sessionRoute(deps), signOutRoute(deps), signOutEverywhereRoute(deps)];
 }
 
 function signInRoute(deps: ServerDeps): Route {
+  // Per address, before the per-account lockout even counts: slows spraying across accounts.
   const limiter = new RateLimiter();
   return {
     method: 'post',
@@ -49,7 +47,9 @@ function signInRoute(deps: ServerDeps): Route {
       429: { description: 'Locked after repeated failures, or too many attempts', ...problem },
     },
     handler: async (req, res) => {
-      if (!limiter.take(req.socket.remoteAddress ?? 'unknown', SIGN_IN_RATE)) {
+      if (
+        !limiter.take(req.socket.remoteAddress ?? 'unknown', deps.config.access.signInRateLimit)
+      ) {
         res.setHeader('retry-after', '1');
         throw new AppError('rate_limited', 'Too many sign-in attempts; wait a second and retry.');
       }
