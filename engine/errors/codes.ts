@@ -215,6 +215,12 @@ export const ERROR_CODES = {
   password_weak: { status: 422, kind: 'user', title: 'The password is too short' },
   user_exists: { status: 409, kind: 'user', title: 'A user with that email exists' },
   user_not_found: { status: 404, kind: 'user', title: 'No user has that id' },
+  mfa_required: {
+    status: 401,
+    kind: 'user',
+    title: 'A second factor is needed: a TOTP or recovery code',
+  },
+  mfa_code_invalid: { status: 401, kind: 'user', title: 'The TOTP or recovery code is not right' },
   api_token_not_found: { status: 404, kind: 'user', title: 'No API token has that id' },
   audit_actor_missing: {
     status: 500,

@@ -22,6 +22,8 @@ export interface User {
   failedSignIns: number;
   lockedUntil: Date | undefined;
   isDisabled: boolean;
+  /** Whether sign-in asks for a TOTP code (or a recovery code) after the password. */
+  hasTotp: boolean;
 }
 
 interface UserRow {
@@ -32,9 +34,12 @@ interface UserRow {
   failed_sign_ins: number;
   locked_until: Date | null;
   disabled_at: Date | null;
+  has_totp: boolean;
 }
 
-const COLUMNS = 'id, email, roles, password_hash, failed_sign_ins, locked_until, disabled_at';
+const COLUMNS =
+  'id, email, roles, password_hash, failed_sign_ins, locked_until, disabled_at, ' +
+  'totp_secret IS NOT NULL AS has_totp';
 
 /** The lookup key of an email: case and surrounding space do not make another user. */
 function emailHash(keyring: Keyring, email: string): string {
@@ -54,6 +59,7 @@ function toUser(keyring: Keyring, row: UserRow): User {
     failedSignIns: row.failed_sign_ins,
     lockedUntil: row.locked_until ?? undefined,
     isDisabled: row.disabled_at !== null,
+    hasTotp: row.has_totp,
   };
 }
 

@@ -20,6 +20,7 @@ import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
 import { patientConsentRoutes } from './routes/patient-consent.route.js';
 import { pgpKeyRoutes } from './routes/pgp-keys.route.js';
+import { mfaRoutes } from './routes/mfa.route.js';
 import { portalRoutes } from './routes/portal.route.js';
 import { setupRoutes } from './routes/setup.route.js';
 import { suppressionRoutes } from './routes/suppressions.route.js';
@@ -72,6 +73,7 @@ export function routesOf(deps: ServerDeps): Route[] {
     ...verifyAddressRoutes(deps),
     // Access control: sign-in and sessions, setup links, users, API tokens.
     ...authRoutes(deps),
+    ...mfaRoutes(deps),
     ...setupRoutes(deps),
     ...userRoutes(deps),
     ...apiTokenRoutes(deps),

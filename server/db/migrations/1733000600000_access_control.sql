@@ -19,6 +19,21 @@ CREATE TABLE users (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 
+-- TOTP (RFC 6238) second factor: the secret sealed like other secrets; a pending one waits
+-- for its first code. The last accepted time step refuses a code's replay within its window.
+ALTER TABLE users
+  ADD COLUMN totp_secret bytea,
+  ADD COLUMN totp_pending bytea,
+  ADD COLUMN totp_last_step bigint;
+
+-- One-time recovery codes, kept only as keyed hashes.
+CREATE TABLE recovery_codes (
+  user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  code_hash text NOT NULL,
+  used_at timestamptz,
+  PRIMARY KEY (user_id, code_hash)
+);
+
 -- API tokens for scripts, CI and integrations: kept only as a keyed hash, shown once.
 CREATE TABLE api_tokens (
   id uuid PRIMARY KEY,
@@ -47,5 +62,6 @@ CREATE INDEX sessions_user ON sessions (user_id) WHERE revoked_at IS NULL;
 
 -- Down Migration
 DROP TABLE sessions;
+DROP TABLE recovery_codes;
 DROP TABLE api_tokens;
 DROP TABLE users;

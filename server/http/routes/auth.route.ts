@@ -17,6 +17,7 @@ import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../session
 const SignInBody = z.object({
   email: z.email().max(254),
   password: z.string().min(1).max(1_024),
+  code: z.string().max(32).optional().describe('TOTP or recovery code, when the account has one'),
 });
 const SessionSchema = z.object({
   userId: z.uuid().optional(),
@@ -53,9 +54,9 @@ function signInRoute(deps: ServerDeps): Route {
         res.setHeader('retry-after', '1');
         throw new AppError('rate_limited', 'Too many sign-in attempts; wait a second and retry.');
       }
-      const { email, password } = parseRequest(SignInBody, req.body, 'body');
+      const credentials = parseRequest(SignInBody, req.body, 'body');
       try {
-        const signedIn = await signIn(deps, email, password);
+        const signedIn = await signIn(deps, credentials);
         setSessionCookie(res, signedIn.sessionToken, deps.config.access.sessionMaxHours);
         res.json({
           userId: signedIn.user.id,
