@@ -2,7 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../../engine/errors/app-error.js';
 import { isAllowed } from '../auth/is-allowed.js';
-import type { Principal } from '../auth/principal.js';
+import { actorOf, type Principal } from '../auth/principal.js';
+import { appendAudit } from '../db/audit.store.js';
+import { liveGrantOf } from '../db/break-glass.store.js';
 import { type AccessRule, ROUTE_ACCESS, routeKey } from '../auth/route-access.js';
 import { isRole } from '../auth/roles.js';
 import { findLiveApiToken } from '../db/api-tokens.store.js';
@@ -69,11 +71,33 @@ async function check(
   const effective =
     rule.kind === 'roles' ? rule : ({ kind: 'roles', roles: ['admin'], scopes: [] } as const);
   if (!isAllowed(effective, principal, req.method)) {
+    if (await isBrokenGlass(deps, principal, req)) {
+      return;
+    }
     throw new AppError(
       'role_forbidden',
       `Your ${principal.type === 'user' ? 'roles do' : 'token scopes do'} not allow ${req.method} ${route(req)}; it needs one of: ${effective.roles.join(', ')}. Ask an administrator.`,
     );
   }
+}
+
+// Emergency access lets a user's session through what its roles forbid, while its grant
+// lasts; each such call is audited with the route (never its parameters, which may be PHI).
+async function isBrokenGlass(deps: ServerDeps, principal: Principal, req: Request) {
+  if (principal.type !== 'user') {
+    return false;
+  }
+  const grantId = await liveGrantOf(deps.pool, principal.sessionId);
+  if (grantId === undefined) {
+    return false;
+  }
+  await appendAudit(deps.pool, {
+    ...actorOf(principal),
+    action: 'break_glass.access',
+    decision: 'allowed',
+    details: { grantId, method: req.method, route: route(req) },
+  });
+  return true;
 }
 
 async function authenticate(deps: ServerDeps, req: Request): Promise<Principal | undefined> {

@@ -11,6 +11,7 @@ import type { Route } from './route.js';
 import { apiTokenRoutes } from './routes/api-tokens.route.js';
 import { auditRoutes } from './routes/audit.route.js';
 import { authRoutes } from './routes/auth.route.js';
+import { breakGlassRoutes } from './routes/break-glass.route.js';
 import { authorizationRoutes } from './routes/authorizations.route.js';
 import { bounceRoutes } from './routes/bounces.route.js';
 import { codecRoutes } from './routes/codec.route.js';
@@ -74,6 +75,7 @@ export function routesOf(deps: ServerDeps): Route[] {
     // Access control: sign-in and sessions, setup links, users, API tokens.
     ...authRoutes(deps),
     ...mfaRoutes(deps),
+    ...breakGlassRoutes(deps),
     ...setupRoutes(deps),
     ...userRoutes(deps),
     ...apiTokenRoutes(deps),

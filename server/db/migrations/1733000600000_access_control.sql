@@ -60,7 +60,21 @@ CREATE TABLE sessions (
 );
 CREATE INDEX sessions_user ON sessions (user_id) WHERE revoked_at IS NULL;
 
+-- Emergency ("break-glass") access: a signed-in user acts with every role for a short time,
+-- with a written reason (sealed: it may name a patient). Each use is audited.
+CREATE TABLE break_glass_grants (
+  id uuid PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  session_id uuid NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  reason bytea NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  ends_at timestamptz NOT NULL,
+  ended_at timestamptz
+);
+CREATE INDEX break_glass_grants_session ON break_glass_grants (session_id);
+
 -- Down Migration
+DROP TABLE break_glass_grants;
 DROP TABLE sessions;
 DROP TABLE recovery_codes;
 DROP TABLE api_tokens;
