@@ -221,6 +221,11 @@ export const ERROR_CODES = {
     title: 'A second factor is needed: a TOTP or recovery code',
   },
   mfa_code_invalid: { status: 401, kind: 'user', title: 'The TOTP or recovery code is not right' },
+  passkey_invalid: {
+    status: 401,
+    kind: 'user',
+    title: 'The passkey, its challenge or its signature could not be verified',
+  },
   api_token_not_found: { status: 404, kind: 'user', title: 'No API token has that id' },
   audit_actor_missing: {
     status: 500,

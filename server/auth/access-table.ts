@@ -5,6 +5,7 @@ const WHO = {
   public: 'anyone',
   hook: 'a registered EHR source (signed, or its bearer token)',
   dev_loopback: 'development mode, this machine',
+  signed_in: 'any signed-in user or API token',
 } as const;
 
 /**

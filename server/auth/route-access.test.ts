@@ -32,7 +32,12 @@ describe('the route × role table', () => {
   });
 
   it("agrees with each route's declared access", () => {
-    const declared = { public: 'public', hook: 'integration', dev_loopback: 'dev_loopback' };
+    const declared = {
+      public: 'public',
+      hook: 'integration',
+      dev_loopback: 'dev_loopback',
+      signed_in: 'api',
+    };
     for (const route of routes) {
       const rule = ROUTE_ACCESS[routeKey(route.method, route.path)] as AccessRule;
       const expected = rule.kind === 'roles' ? 'api' : declared[rule.kind];

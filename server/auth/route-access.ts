@@ -7,6 +7,8 @@ import type { Role, TokenScope } from './roles.js';
  *   (unsigned only in development, from this machine).
  * - `dev_loopback`: development mode from this machine only (the route checks); once
  *   `PATHWELL_BOOTSTRAP_TOKEN` is set, also an admin.
+ * - `signed_in`: any signed-in user or API token, whatever its roles (its own session, second
+ *   factors: a user whose roles need a passkey can still enrol one).
  * - `roles`: a signed-in user or an API token with one of these roles (admin always), or a
  *   token with one of `scopes`.
  */
@@ -14,11 +16,13 @@ export type AccessRule =
   | { kind: 'public' }
   | { kind: 'hook' }
   | { kind: 'dev_loopback' }
+  | { kind: 'signed_in' }
   | { kind: 'roles'; roles: readonly Role[]; scopes: readonly TokenScope[] };
 
 const PUBLIC: AccessRule = { kind: 'public' };
 const HOOK: AccessRule = { kind: 'hook' };
 const DEV: AccessRule = { kind: 'dev_loopback' };
+const SIGNED_IN: AccessRule = { kind: 'signed_in' };
 
 /** A rule for these roles; admin may do everything, so it is always among them. */
 function roles(...allowed: Role[]): AccessRule {
@@ -68,12 +72,16 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'POST /api/auth/sign-in': PUBLIC,
   'GET /setup/:token': PUBLIC,
   'POST /setup/:token': PUBLIC,
-  'GET /api/auth/session': ANY_ROLE,
-  'POST /api/auth/sign-out': ANY_ROLE,
-  'POST /api/auth/sign-out-everywhere': ANY_ROLE,
-  'POST /api/auth/mfa/totp': ANY_ROLE,
-  'POST /api/auth/mfa/totp/confirm': ANY_ROLE,
-  'POST /api/auth/mfa/totp/disable': ANY_ROLE,
+  'GET /api/auth/session': SIGNED_IN,
+  'POST /api/auth/sign-out': SIGNED_IN,
+  'POST /api/auth/sign-out-everywhere': SIGNED_IN,
+  'POST /api/auth/mfa/totp': SIGNED_IN,
+  'POST /api/auth/mfa/totp/confirm': SIGNED_IN,
+  'POST /api/auth/mfa/totp/disable': SIGNED_IN,
+  'POST /api/auth/passkeys/options': SIGNED_IN,
+  'POST /api/auth/passkeys': SIGNED_IN,
+  'POST /api/auth/passkey/options': PUBLIC,
+  'POST /api/auth/passkey/sign-in': PUBLIC,
   'POST /api/auth/break-glass': ANY_ROLE,
   'POST /api/auth/break-glass/end': ANY_ROLE,
   'GET /api/break-glass': AUDIT,

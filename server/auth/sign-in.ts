@@ -75,6 +75,7 @@ export async function signIn(
   const session = await createSession(deps.pool, deps.keyring, {
     userId: user.id,
     maxHours: deps.config.access.sessionMaxHours,
+    method: factor === 'none' ? 'password' : 'password_totp',
   });
   await appendAudit(deps.pool, {
     ...actor,

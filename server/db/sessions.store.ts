@@ -7,7 +7,11 @@ export interface LiveSession {
   id: string;
   userId: string;
   roles: string[];
+  method: SessionMethod;
 }
+
+/** How a session was opened. */
+export type SessionMethod = 'password' | 'password_totp' | 'passkey';
 
 function sessionHash(keyring: Keyring, token: string): string {
   return keyring.lookupHash(`session:${token}`);
@@ -25,14 +29,14 @@ export function csrfTokenOf(keyring: Keyring, sessionToken: string): string {
 export async function createSession(
   db: Queryable,
   keyring: Keyring,
-  spec: { userId: string; maxHours: number },
+  spec: { userId: string; maxHours: number; method: SessionMethod },
 ): Promise<{ id: string; token: string }> {
   const id = randomUUID();
   const token = randomBytes(32).toString('base64url');
   await db.query(
-    `INSERT INTO sessions (id, token_hash, user_id, expires_at)
-     VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
-    [id, sessionHash(keyring, token), spec.userId, spec.maxHours],
+    `INSERT INTO sessions (id, token_hash, user_id, expires_at, method)
+     VALUES ($1, $2, $3, now() + make_interval(hours => $4), $5)`,
+    [id, sessionHash(keyring, token), spec.userId, spec.maxHours, spec.method],
   );
   return { id, token };
 }
@@ -47,16 +51,23 @@ export async function touchSession(
   token: string,
   idleMinutes: number,
 ): Promise<LiveSession | undefined> {
-  const found = await db.query<{ id: string; user_id: string; roles: string[] }>(
+  const found = await db.query<{
+    id: string;
+    user_id: string;
+    roles: string[];
+    method: SessionMethod;
+  }>(
     `UPDATE sessions s SET last_seen_at = now() FROM users u
      WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()
        AND s.last_seen_at > now() - make_interval(mins => $2)
        AND u.id = s.user_id AND u.disabled_at IS NULL
-     RETURNING s.id, s.user_id, u.roles`,
+     RETURNING s.id, s.user_id, u.roles, s.method`,
     [sessionHash(keyring, token), idleMinutes],
   );
   const row = found.rows[0];
-  return row === undefined ? undefined : { id: row.id, userId: row.user_id, roles: row.roles };
+  return row === undefined
+    ? undefined
+    : { id: row.id, userId: row.user_id, roles: row.roles, method: row.method };
 }
 
 /** Ends one session. */

@@ -6,9 +6,9 @@ import { actorOf, type Principal } from '../auth/principal.js';
 import { appendAudit } from '../db/audit.store.js';
 import { liveGrantOf } from '../db/break-glass.store.js';
 import { type AccessRule, ROUTE_ACCESS, routeKey } from '../auth/route-access.js';
-import { isRole } from '../auth/roles.js';
+import { isRole, type Role } from '../auth/roles.js';
 import { findLiveApiToken } from '../db/api-tokens.store.js';
-import { csrfTokenOf, touchSession } from '../db/sessions.store.js';
+import { csrfTokenOf, type LiveSession, touchSession } from '../db/sessions.store.js';
 import type { ServerDeps } from '../server-deps.js';
 import type { Route } from './route.js';
 import { CSRF_HEADER, sessionTokenOf } from './session-cookie.js';
@@ -68,6 +68,9 @@ async function check(
     );
   }
   res.locals.principal = principal;
+  if (rule.kind === 'signed_in') {
+    return;
+  }
   const effective =
     rule.kind === 'roles' ? rule : ({ kind: 'roles', roles: ['admin'], scopes: [] } as const);
   if (!isAllowed(effective, principal, req.method)) {
@@ -131,9 +134,17 @@ async function authenticate(deps: ServerDeps, req: Request): Promise<Principal |
   return {
     type: 'user',
     userId: session.userId,
-    roles: session.roles.filter(isRole),
+    roles: rolesIn(session, deps.config.access.passkeyRoles),
     sessionId: session.id,
   };
+}
+
+// A role that requires a passkey counts only in a session opened with one; with a password
+// (and TOTP) the user acts with their other roles and may enrol a passkey.
+function rolesIn(session: LiveSession, passkeyRoles: string[]): Role[] {
+  return session.roles
+    .filter(isRole)
+    .filter((role) => session.method === 'passkey' || !passkeyRoles.includes(role));
 }
 
 function assertCsrf(req: Request, expected: string): void {

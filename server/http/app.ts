@@ -22,6 +22,7 @@ import { healthRoute, readinessRoute } from './routes/health.route.js';
 import { patientConsentRoutes } from './routes/patient-consent.route.js';
 import { pgpKeyRoutes } from './routes/pgp-keys.route.js';
 import { mfaRoutes } from './routes/mfa.route.js';
+import { passkeyRoutes } from './routes/passkeys.route.js';
 import { portalRoutes } from './routes/portal.route.js';
 import { setupRoutes } from './routes/setup.route.js';
 import { suppressionRoutes } from './routes/suppressions.route.js';
@@ -75,6 +76,7 @@ export function routesOf(deps: ServerDeps): Route[] {
     // Access control: sign-in and sessions, setup links, users, API tokens.
     ...authRoutes(deps),
     ...mfaRoutes(deps),
+    ...passkeyRoutes(deps),
     ...breakGlassRoutes(deps),
     ...setupRoutes(deps),
     ...userRoutes(deps),

@@ -17,6 +17,10 @@ const ROLE_ROUTES = Object.entries(ROUTE_ACCESS).filter(
   (entry): entry is [string, RolesRule] => entry[1].kind === 'roles',
 );
 
+const SIGNED_IN_ROUTES = Object.entries(ROUTE_ACCESS).filter(
+  ([, rule]) => rule.kind === 'signed_in',
+);
+
 /** A concrete request for a table key: ids made up (the guard runs before any lookup). */
 function concrete(key: string): { method: Method; path: string } {
   const [method = '', pattern = ''] = key.split(' ');
@@ -35,7 +39,11 @@ describe('access control on every route', () => {
   const staff = new Map<string, Staff>();
 
   beforeAll(async () => {
-    h = await startHarness({ withWorker: false, env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000' } });
+    // Passwords only here: the passkey requirement has its own suite.
+    h = await startHarness({
+      withWorker: false,
+      env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000', PATHWELL_PASSKEY_ROLES: '' },
+    });
     for (const role of ROLES) {
       staff.set(role, await signedInStaff(h, [role]));
     }
@@ -47,7 +55,7 @@ describe('access control on every route', () => {
 
   it('answers 401 to a call without credentials on every route that needs a role', async () => {
     const answers = [];
-    for (const [key] of ROLE_ROUTES) {
+    for (const [key] of [...ROLE_ROUTES, ...SIGNED_IN_ROUTES]) {
       const answer = await call(h, key, {});
       answers.push(`${key} ${answer.status} ${answer.body?.code}`);
     }

@@ -13,7 +13,7 @@ describe('break-glass access', () => {
   beforeAll(async () => {
     h = await startHarness({
       withWorker: false,
-      env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000' },
+      env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000', PATHWELL_PASSKEY_ROLES: '' },
       log: {
         level: 'info',
         destination: new Writable({

@@ -38,7 +38,7 @@ describe('no PHI or credential in the logs of any route family, at debug level',
   beforeAll(async () => {
     h = await startHarness({
       withWorker: false,
-      env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000' },
+      env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000', PATHWELL_PASSKEY_ROLES: '' },
       log: {
         level: 'debug',
         destination: new Writable({

@@ -13,7 +13,10 @@ describe('TOTP second factor', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ withWorker: false, env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000' } });
+    h = await startHarness({
+      withWorker: false,
+      env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000', PATHWELL_PASSKEY_ROLES: '' },
+    });
   });
 
   afterAll(async () => {

@@ -26,7 +26,10 @@ describe('sessions, CSRF, lockout and setup links', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ withWorker: false, env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000' } });
+    h = await startHarness({
+      withWorker: false,
+      env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000', PATHWELL_PASSKEY_ROLES: '' },
+    });
   });
 
   afterAll(async () => {
@@ -216,7 +219,10 @@ describe('first start', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ withWorker: false, env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000' } });
+    h = await startHarness({
+      withWorker: false,
+      env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000', PATHWELL_PASSKEY_ROLES: '' },
+    });
   });
 
   afterAll(async () => {

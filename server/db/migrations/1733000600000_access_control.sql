@@ -73,7 +73,34 @@ CREATE TABLE break_glass_grants (
 );
 CREATE INDEX break_glass_grants_session ON break_glass_grants (session_id);
 
+-- WebAuthn passkeys (phishing resistant: bound to Pathwell's origin). The public key is not a
+-- secret; the signature counter helps spot a cloned authenticator.
+CREATE TABLE passkeys (
+  id text PRIMARY KEY,
+  user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  public_key bytea NOT NULL,
+  counter bigint NOT NULL DEFAULT 0,
+  transports text[] NOT NULL DEFAULT '{}',
+  created_at timestamptz NOT NULL DEFAULT now(),
+  last_used_at timestamptz
+);
+CREATE INDEX passkeys_user ON passkeys (user_id);
+
+-- Challenges handed out for passkey ceremonies, each usable once within five minutes.
+CREATE TABLE webauthn_challenges (
+  challenge text PRIMARY KEY,
+  user_id uuid REFERENCES users (id) ON DELETE CASCADE,
+  purpose text NOT NULL CHECK (purpose IN ('register', 'sign_in')),
+  expires_at timestamptz NOT NULL
+);
+
+-- How a session was opened: a role may require a passkey (phishing-resistant) session.
+ALTER TABLE sessions ADD COLUMN method text NOT NULL DEFAULT 'password'
+  CHECK (method IN ('password', 'password_totp', 'passkey'));
+
 -- Down Migration
+DROP TABLE webauthn_challenges;
+DROP TABLE passkeys;
 DROP TABLE break_glass_grants;
 DROP TABLE sessions;
 DROP TABLE recovery_codes;
