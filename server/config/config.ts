@@ -173,7 +173,10 @@ const EnvSchema = z.object({
   PATHWELL_SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
   PATHWELL_PASSKEY_ROLES: z
     .string()
-    .regex(/^\s*([a-z]+(\s*,\s*[a-z]+)*)?\s*$/, 'Write role names, comma-separated')
+    .regex(
+      /^\s*((admin|designer|publisher|operator|auditor|viewer)\s*(,\s*|$))*$/,
+      'Write role names (admin, designer, publisher, operator, auditor, viewer), comma-separated',
+    )
     .default('admin'),
 });
 
