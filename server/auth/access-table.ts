@@ -16,6 +16,9 @@ export function accessTableMarkdown(): string {
   const header = `| route | ${ROLES.join(' | ')} | token scopes / other |`;
   const rule = `|---|${ROLES.map(() => '---|').join('')}---|`;
   const rows = Object.entries(ROUTE_ACCESS).map(([key, access]) => {
+    if (access.kind === 'public' && access.isRateLimited === true) {
+      return `| \`${key}\` |${ROLES.map(() => ' |').join('')} anyone (rate-limited) |`;
+    }
     if (access.kind !== 'roles') {
       return `| \`${key}\` |${ROLES.map(() => ' |').join('')} ${WHO[access.kind]} |`;
     }

@@ -2,7 +2,9 @@ import type { Role, TokenScope } from './roles.js';
 
 /**
  * Who may call one route.
- * - `public`: anyone (health, patients' token links, sign-in).
+ * - `public`: anyone (health, patients' token links, sign-in); `isRateLimited` ones take
+ *   `PATHWELL_PUBLIC_RATE_LIMIT` requests a second from one address, since their tokens and
+ *   codes are what a guesser would try.
  * - `hook`: an EHR source; the route itself checks the signature or the source's bearer token
  *   (unsigned only in development, from this machine).
  * - `dev_loopback`: development mode from this machine only (the route checks); once
@@ -13,13 +15,14 @@ import type { Role, TokenScope } from './roles.js';
  *   token with one of `scopes`.
  */
 export type AccessRule =
-  | { kind: 'public' }
+  | { kind: 'public'; isRateLimited?: boolean }
   | { kind: 'hook' }
   | { kind: 'dev_loopback' }
   | { kind: 'signed_in' }
   | { kind: 'roles'; roles: readonly Role[]; scopes: readonly TokenScope[] };
 
 const PUBLIC: AccessRule = { kind: 'public' };
+const PUBLIC_LIMITED: AccessRule = { kind: 'public', isRateLimited: true };
 const HOOK: AccessRule = { kind: 'hook' };
 const DEV: AccessRule = { kind: 'dev_loopback' };
 const SIGNED_IN: AccessRule = { kind: 'signed_in' };
@@ -61,17 +64,17 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'OPTIONS /api/codec/decode': DEV,
   'OPTIONS /api/codec/encode': DEV,
   // Patients' links: the opaque token in the path is the credential.
-  'GET /u/:token': PUBLIC,
-  'POST /u/:token': PUBLIC,
-  'GET /m/:token': PUBLIC,
-  'POST /m/:token/code': PUBLIC,
-  'POST /m/:token/open': PUBLIC,
-  'GET /v/:token': PUBLIC,
-  'POST /v/:token': PUBLIC,
+  'GET /u/:token': PUBLIC_LIMITED,
+  'POST /u/:token': PUBLIC_LIMITED,
+  'GET /m/:token': PUBLIC_LIMITED,
+  'POST /m/:token/code': PUBLIC_LIMITED,
+  'POST /m/:token/open': PUBLIC_LIMITED,
+  'GET /v/:token': PUBLIC_LIMITED,
+  'POST /v/:token': PUBLIC_LIMITED,
   // Accounts and sessions.
   'POST /api/auth/sign-in': PUBLIC,
-  'GET /setup/:token': PUBLIC,
-  'POST /setup/:token': PUBLIC,
+  'GET /setup/:token': PUBLIC_LIMITED,
+  'POST /setup/:token': PUBLIC_LIMITED,
   'GET /api/auth/session': SIGNED_IN,
   'POST /api/auth/sign-out': SIGNED_IN,
   'POST /api/auth/sign-out-everywhere': SIGNED_IN,
@@ -80,8 +83,8 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'POST /api/auth/mfa/totp/disable': SIGNED_IN,
   'POST /api/auth/passkeys/options': SIGNED_IN,
   'POST /api/auth/passkeys': SIGNED_IN,
-  'POST /api/auth/passkey/options': PUBLIC,
-  'POST /api/auth/passkey/sign-in': PUBLIC,
+  'POST /api/auth/passkey/options': PUBLIC_LIMITED,
+  'POST /api/auth/passkey/sign-in': PUBLIC_LIMITED,
   'POST /api/auth/break-glass': ANY_ROLE,
   'POST /api/auth/break-glass/end': ANY_ROLE,
   'GET /api/break-glass': AUDIT,

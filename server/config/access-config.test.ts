@@ -12,6 +12,7 @@ describe('loadConfig access settings', () => {
       sessionIdleMinutes: 15,
       sessionMaxHours: 12,
       signInRateLimit: 5,
+      publicRateLimit: 10,
       passkeyRoles: ['admin'],
     });
   });

@@ -65,6 +65,8 @@ export interface AccessConfig {
   sessionMaxHours: number;
   /** Sign-in attempts a second from one address (bursts of twice that). */
   signInRateLimit: number;
+  /** Requests a second from one address to rate-limited public routes (patients' links). */
+  publicRateLimit: number;
   /** Roles that count only in sessions opened with a passkey. */
   passkeyRoles: string[];
 }
@@ -171,6 +173,7 @@ const EnvSchema = z.object({
   PATHWELL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1_440).default(15),
   PATHWELL_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   PATHWELL_SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
+  PATHWELL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   PATHWELL_PASSKEY_ROLES: z
     .string()
     .regex(
@@ -245,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionIdleMinutes: values.PATHWELL_SESSION_IDLE_MINUTES,
       sessionMaxHours: values.PATHWELL_SESSION_MAX_HOURS,
       signInRateLimit: values.PATHWELL_SIGN_IN_RATE_LIMIT,
+      publicRateLimit: values.PATHWELL_PUBLIC_RATE_LIMIT,
       passkeyRoles: values.PATHWELL_PASSKEY_ROLES.split(',')
         .map((role) => role.trim())
         .filter((role) => role !== ''),

@@ -10,6 +10,7 @@ import { isRole, type Role } from '../auth/roles.js';
 import { findLiveApiToken } from '../db/api-tokens.store.js';
 import { csrfTokenOf, type LiveSession, touchSession } from '../db/sessions.store.js';
 import type { ServerDeps } from '../server-deps.js';
+import { RateLimiter } from './rate-limit.js';
 import type { Route } from './route.js';
 import { CSRF_HEADER, sessionTokenOf } from './session-cookie.js';
 
@@ -37,7 +38,21 @@ export function requirePrincipal(res: Response): Principal {
  */
 export function accessGuard(deps: ServerDeps, route: Route) {
   const rule: AccessRule | undefined = ROUTE_ACCESS[routeKey(route.method, route.path)];
+  const limiter = new RateLimiter();
   return (req: Request, res: Response, next: NextFunction): void => {
+    if (rule?.kind === 'public' && rule.isRateLimited === true) {
+      const rate = deps.config.access.publicRateLimit;
+      if (!limiter.take(req.socket.remoteAddress ?? 'unknown', rate)) {
+        res.setHeader('retry-after', '1');
+        next(
+          new AppError(
+            'rate_limited',
+            `More than ${rate} requests a second from this address; wait a second and retry.`,
+          ),
+        );
+        return;
+      }
+    }
     check(deps, rule, req, res).then(() => next(), next);
   };
 }

@@ -5,6 +5,7 @@ import { isAllowed } from '../../server/auth/is-allowed.js';
 import { type AccessRule, ROUTE_ACCESS } from '../../server/auth/route-access.js';
 import { ROLES } from '../../server/auth/roles.js';
 import { createApiToken } from '../../server/db/api-tokens.store.js';
+import { initApp } from '../../server/http/app.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { type Staff, signedInStaff } from '../support/staff.js';
 
@@ -100,6 +101,23 @@ describe('access control on every route', () => {
     expect(unsubscribe.status).toBe(404);
     expect(outbox.status).toBe(200);
     expect(hook.status).toBe(202);
+  });
+
+  it("rate-limits patients' link routes per address, leaving health checks alone", async () => {
+    const config = { ...h.config, access: { ...h.config.access, publicRateLimit: 1 } };
+    const app = initApp({ ...h.deps, config });
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      statuses.push((await request(app).get(`/m/${'Z'.repeat(30)}`)).status);
+    }
+    const health: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      health.push((await request(app).get('/healthz')).status);
+    }
+
+    expect(statuses.slice(0, 2)).not.toContain(429);
+    expect(statuses[2]).toBe(429);
+    expect(health).toEqual([200, 200, 200]);
   });
 
   it('answers 401 to a revoked or expired API token and takes a live one', async () => {
