@@ -91,6 +91,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'GET /api/users': ADMIN,
   'POST /api/users': ADMIN,
   'PUT /api/users/:id/roles': ADMIN,
+  'DELETE /api/users/:id': ADMIN,
   'GET /api/tokens': ADMIN,
   'POST /api/tokens': ADMIN,
   'DELETE /api/tokens/:id': ADMIN,

@@ -189,3 +189,12 @@ export async function setUserRoles(db: Queryable, id: string, roles: Role[]): Pr
   const updated = await db.query('UPDATE users SET roles = $2 WHERE id = $1', [id, roles]);
   return (updated.rowCount ?? 0) > 0;
 }
+
+/** Disables a user (they leave, or lose access): no sign-in from now on; false when unknown. */
+export async function disableUser(db: Queryable, id: string): Promise<boolean> {
+  const updated = await db.query(
+    'UPDATE users SET disabled_at = COALESCE(disabled_at, now()) WHERE id = $1',
+    [id],
+  );
+  return (updated.rowCount ?? 0) > 0;
+}

@@ -161,6 +161,27 @@ describe('sessions, CSRF, lockout and setup links', () => {
     });
   });
 
+  it('disables a user: the session ends, sign-in is refused, the admin is audited', async () => {
+    const leaver = await signedInStaff(h, ['operator']);
+
+    const disabled = await request(h.rawApp)
+      .delete(`/api/users/${leaver.userId}`)
+      .set('authorization', `Bearer ${h.adminToken}`);
+    const session = await request(h.rawApp).get('/api/journeys').set('cookie', leaver.cookie);
+    const again = await request(h.rawApp)
+      .post('/api/auth/sign-in')
+      .send({ email: leaver.email, password: STAFF_PASSWORD });
+    const audited = await h.pool.query(
+      "SELECT actor_type FROM audit_events WHERE action = 'user.disabled' AND details->>'userId' = $1",
+      [leaver.userId],
+    );
+
+    expect(disabled.status).toBe(204);
+    expect(session.status).toBe(401);
+    expect(again.status).toBe(401);
+    expect(audited.rows).toEqual([{ actor_type: 'integration' }]);
+  });
+
   it('refuses an audit row without an actor', async () => {
     await expect(
       appendAudit(h.pool, { actorId: '', actorType: 'user', action: 'test.no_actor' }),

@@ -5,7 +5,13 @@ import { ROLES } from '../../auth/roles.js';
 import { appendAudit } from '../../db/audit.store.js';
 import { withTransaction } from '../../db/pool.js';
 import { revokeUserSessions } from '../../db/sessions.store.js';
-import { createUser, findUserById, listUsers, setUserRoles } from '../../db/users.store.js';
+import {
+  createUser,
+  disableUser,
+  findUserById,
+  listUsers,
+  setUserRoles,
+} from '../../db/users.store.js';
 import type { ServerDeps } from '../../server-deps.js';
 import { requirePrincipal } from '../access-guard.js';
 import { parseRequest } from '../parse-request.js';
@@ -15,7 +21,12 @@ const Roles = z.array(z.enum(ROLES)).min(1);
 const NewUserBody = z.object({ email: z.email().max(254), roles: Roles });
 const RolesBody = z.object({ roles: Roles });
 const UserParams = z.object({ id: z.uuid() });
-const UserSchema = z.object({ id: z.uuid(), email: z.string(), roles: Roles });
+const UserSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  roles: Roles,
+  isDisabled: z.boolean().optional(),
+});
 
 /** The setup link of a new user, printed by the CLI and answered by `POST /api/users`. */
 export function setupLinkOf(publicUrl: string, token: string): string {
@@ -34,7 +45,9 @@ export function userRoutes(deps: ServerDeps): Route[] {
       responses: { 200: { description: 'Every user', schema: z.array(UserSchema) } },
       handler: async (_req, res) => {
         const users = await listUsers(deps.pool, deps.keyring);
-        res.json(users.map(({ id, email, roles }) => ({ id, email, roles })));
+        res.json(
+          users.map(({ id, email, roles, isDisabled }) => ({ id, email, roles, isDisabled })),
+        );
       },
     },
     {
@@ -90,6 +103,32 @@ export function userRoutes(deps: ServerDeps): Route[] {
           details: { userId: id, from: before.roles, to: roles },
         });
         res.json({ id, email: before.email, roles });
+      },
+    },
+    {
+      method: 'delete',
+      path: '/api/users/:id',
+      summary: 'Disable a user: their sessions end and they cannot sign in again',
+      tags: ['auth'],
+      access: 'api',
+      request: { params: UserParams },
+      responses: { 204: { description: 'Disabled' } },
+      handler: async (req, res) => {
+        const principal = requirePrincipal(res);
+        const { id } = parseRequest(UserParams, req.params, 'path');
+        if (!(await disableUser(deps.pool, id))) {
+          throw new AppError(
+            'user_not_found',
+            `No user has id "${id}"; list them with GET /api/users.`,
+          );
+        }
+        const ended = await revokeUserSessions(deps.pool, id);
+        await appendAudit(deps.pool, {
+          ...actorOf(principal),
+          action: 'user.disabled',
+          details: { userId: id, sessionsEnded: ended },
+        });
+        res.status(204).end();
       },
     },
   ];
