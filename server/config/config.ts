@@ -180,7 +180,7 @@ const EnvSchema = z.object({
       /^\s*((admin|designer|publisher|operator|auditor|viewer)\s*(,\s*|$))*$/,
       'Write role names (admin, designer, publisher, operator, auditor, viewer), comma-separated',
     )
-    .default('admin'),
+    .optional(),
 });
 
 function booleanSetting(fallback: boolean) {
@@ -249,7 +249,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sessionMaxHours: values.PATHWELL_SESSION_MAX_HOURS,
       signInRateLimit: values.PATHWELL_SIGN_IN_RATE_LIMIT,
       publicRateLimit: values.PATHWELL_PUBLIC_RATE_LIMIT,
-      passkeyRoles: values.PATHWELL_PASSKEY_ROLES.split(',')
+      // TODO: development defaults to no passkey roles only because no UI exists yet to enrol a
+      // passkey in (the first admin would be locked out of admin work); once the builder UI
+      // has a passkey screen, default to `admin` in development too.
+      passkeyRoles: (
+        values.PATHWELL_PASSKEY_ROLES ?? (values.PATHWELL_MODE === 'production' ? 'admin' : '')
+      )
+        .split(',')
         .map((role) => role.trim())
         .filter((role) => role !== ''),
     },

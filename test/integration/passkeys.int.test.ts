@@ -5,12 +5,16 @@ import { type Harness, startHarness } from '../support/harness.js';
 import { SoftAuthenticator } from '../support/soft-authenticator.js';
 import { signedInStaff } from '../support/staff.js';
 
-// The default: the admin role counts only in a session opened with a passkey.
+// Production's default (set here: the harness runs in development, which has none yet): the
+// admin role counts only in a session opened with a passkey.
 describe('passkeys (WebAuthn) and roles that require one', () => {
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness({ withWorker: false, env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000' } });
+    h = await startHarness({
+      withWorker: false,
+      env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000', PATHWELL_PASSKEY_ROLES: 'admin' },
+    });
   });
 
   afterAll(async () => {
