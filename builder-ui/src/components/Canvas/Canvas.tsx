@@ -1,0 +1,115 @@
+import { Background, Controls, type Edge, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
+import { type DragEvent, type KeyboardEvent, useCallback, useMemo, type JSX } from 'react';
+import { NODE_TYPES, type NodeType } from '../../../../engine/journey/nodes.schema.js';
+import type { CanvasNode } from '../../graph/graph.types.js';
+import type { Editor } from '../../hooks/useEditor.js';
+import { nodeTypes } from '../JourneyNode/node-types.js';
+import { PALETTE_MIME } from '../Palette/Palette.js';
+import { type ShortcutAction, shortcutOf } from './shortcuts.js';
+
+const DELETE_KEYS = ['Backspace', 'Delete'];
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+
+interface CanvasProps {
+  editor: Editor;
+  invalidEdgeIds: ReadonlySet<string>;
+  pathEdgeIds: ReadonlySet<string>;
+  onSave: () => void;
+}
+
+/** The React Flow canvas: nodes, edges, minimap, zoom controls, shortcuts and drop target. */
+export function Canvas({ editor, invalidEdgeIds, pathEdgeIds, onSave }: CanvasProps): JSX.Element {
+  const flow = useReactFlow<CanvasNode, Edge>();
+  const { graph } = editor;
+
+  // Marks live in the edges' class names, derived here so undo never stores them.
+  const edges = useMemo(
+    () =>
+      invalidEdgeIds.size === 0 && pathEdgeIds.size === 0
+        ? graph.edges
+        : graph.edges.map((edge) => {
+            const className = [
+              invalidEdgeIds.has(edge.id) ? 'edge--invalid' : '',
+              pathEdgeIds.has(edge.id) ? 'edge--on-path' : '',
+            ].join(' ');
+            return className.trim() === '' ? edge : { ...edge, className };
+          }),
+    [graph.edges, invalidEdgeIds, pathEdgeIds],
+  );
+
+  const run = useCallback(
+    (action: ShortcutAction) => {
+      const handlers: Record<ShortcutAction, () => void> = {
+        undo: editor.undo,
+        redo: editor.redo,
+        copy: editor.copy,
+        paste: editor.paste,
+        selectAll: editor.selectAll,
+        layout: () => {
+          editor.layout();
+          window.requestAnimationFrame(() => void flow.fitView());
+        },
+        fitView: () => void flow.fitView(),
+        save: onSave,
+      };
+      handlers[action]();
+    },
+    [editor, flow, onSave],
+  );
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const action = shortcutOf(event);
+    if (action !== null) {
+      event.preventDefault();
+      run(action);
+    }
+  };
+
+  const onDrop = (event: DragEvent) => {
+    const type = event.dataTransfer.getData(PALETTE_MIME);
+    if (!(type in NODE_TYPES)) {
+      return;
+    }
+    event.preventDefault();
+    editor.addNode(
+      type as NodeType,
+      flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }),
+    );
+  };
+
+  return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the region takes canvas shortcuts
+    <section className="canvas" aria-label="Journey canvas" onKeyDown={onKeyDown}>
+      <ReactFlow<CanvasNode, Edge>
+        nodes={graph.nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={editor.onNodesChange}
+        onEdgesChange={editor.onEdgesChange}
+        onConnect={editor.onConnect}
+        onReconnect={editor.onReconnect}
+        onNodeDragStart={editor.beginAction}
+        onSelectionDragStart={editor.beginAction}
+        onBeforeDelete={async () => {
+          editor.beginAction();
+          return true;
+        }}
+        onDrop={onDrop}
+        onDragOver={(event) => {
+          event.preventDefault();
+          event.dataTransfer.dropEffect = 'move';
+        }}
+        deleteKeyCode={DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        selectionKeyCode="Shift"
+        fitView
+        minZoom={0.05}
+        proOptions={{ hideAttribution: false }}
+      >
+        <Background />
+        <MiniMap pannable zoomable ariaLabel="Journey overview" />
+        <Controls />
+      </ReactFlow>
+    </section>
+  );
+}

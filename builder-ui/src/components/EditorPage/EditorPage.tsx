@@ -1,0 +1,239 @@
+import { useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import type { NodeType } from '../../../../engine/journey/nodes.schema.js';
+import { api, type JourneySummary } from '../../api/client.js';
+import { toCanvas } from '../../graph/journey-document.js';
+import { createOverlayStore } from '../../graph/overlay-store.js';
+import type { SimulationView } from '../../graph/simulation.js';
+import { useEditor } from '../../hooks/useEditor.js';
+import { Canvas } from '../Canvas/Canvas.js';
+import { Inspector } from '../Inspector/Inspector.js';
+import { summariseChanges } from '../JourneyList/change-summary.js';
+import { OverlayContext } from '../JourneyNode/overlay-context.js';
+import { Palette } from '../Palette/Palette.js';
+import { ProblemList } from '../ProblemList/ProblemList.js';
+import { SimulatorPanel } from '../Simulator/SimulatorPanel.js';
+import { PublishDialog } from './PublishDialog.js';
+import { useJourneyValidation } from './useJourneyValidation.js';
+import { VersionList } from './VersionList.js';
+
+const NO_IDS: ReadonlySet<string> = new Set();
+
+/** The builder for one journey: palette, canvas, inspector, problems, simulator, publishing. */
+export function EditorPage(props: {
+  journeyId: string | null;
+  onSaved: (id: string) => void;
+  onClose: () => void;
+}): JSX.Element {
+  const editor = useEditor();
+  const flow = useReactFlow();
+  const overlay = useMemo(() => createOverlayStore(), []);
+  const [meta, setMeta] = useState({ name: 'Untitled journey', description: '' });
+  const [summary, setSummary] = useState<JourneySummary | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [simulation, setSimulation] = useState<SimulationView | null>(null);
+  const [changes, setChanges] = useState<string[] | null>(null);
+  const [versionsSeen, setVersionsSeen] = useState(0);
+  const { document, validation } = useJourneyValidation(meta, editor.graph);
+  const { load } = editor;
+  // The id a new journey got when first saved: the editor already holds it, so no reload.
+  const savedId = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (props.journeyId === null || props.journeyId === savedId.current) {
+      return;
+    }
+    api.getJourney(props.journeyId).then(
+      (detail) => {
+        load(toCanvas(detail.draft));
+        setMeta({ name: detail.draft.name, description: detail.draft.description });
+        setSummary(detail);
+      },
+      (error: unknown) => setMessage(`Could not open the journey: ${String(error)}`),
+    );
+  }, [props.journeyId, load]);
+
+  useEffect(() => overlay.setProblems(validation.byNode), [overlay, validation]);
+  useEffect(() => overlay.setPath(simulation?.pathNodeIds ?? NO_IDS), [overlay, simulation]);
+  useUnsavedGuard(editor.isDirty);
+
+  const selected = editor.graph.nodes.filter((node) => node.selected === true);
+  const inspected = selected.length === 1 ? (selected[0] ?? null) : null;
+  const trigger = document.nodes.find((node) => node.type === 'trigger.event');
+  const eventType = trigger?.type === 'trigger.event' ? trigger.data.eventType : undefined;
+  const hasErrors = validation.issues.length > 0;
+
+  const save = useCallback(async (): Promise<string | null> => {
+    try {
+      const saved =
+        props.journeyId === null
+          ? await api.createJourney(document)
+          : await api.saveJourney(props.journeyId, document);
+      editor.markSaved();
+      savedId.current = saved.id;
+      setSummary(saved);
+      setMessage('Draft saved.');
+      props.onSaved(saved.id);
+      return saved.id;
+    } catch (error) {
+      setMessage(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  }, [document, editor, props]);
+
+  const askPublish = async () => {
+    const published = summary?.publishedVersion ?? null;
+    const previous =
+      published === null || props.journeyId === null
+        ? null
+        : (await api.version(props.journeyId, published.version)).graph;
+    setChanges(summariseChanges(previous, document));
+  };
+
+  const publish = async () => {
+    setChanges(null);
+    const id = await save();
+    if (id === null) {
+      return;
+    }
+    try {
+      const result = await api.publish(id);
+      setMessage(`Published version ${result.version.version}.`);
+      setSummary(await api.getJourney(id));
+      setVersionsSeen((n) => n + 1);
+    } catch (error) {
+      setMessage(`Not published: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+
+  const unpublish = async () => {
+    if (props.journeyId === null) {
+      return;
+    }
+    await api.unpublish(props.journeyId);
+    setSummary(await api.getJourney(props.journeyId));
+    setMessage('Unpublished: no new runs start; runs in flight go on.');
+  };
+
+  const focusNode = (nodeId: string) => {
+    editor.selectOnly(nodeId);
+    void flow.fitView({ nodes: [{ id: nodeId }], duration: 200, maxZoom: 1.2 });
+    window.document.querySelector<HTMLElement>(`.react-flow__node[data-id="${nodeId}"]`)?.focus();
+  };
+
+  const addFromPalette = (type: NodeType) => {
+    const centre = flow.screenToFlowPosition({
+      x: window.innerWidth / 2,
+      y: window.innerHeight / 2,
+    });
+    const jitter = (editor.graph.nodes.length % 5) * 30;
+    editor.addNode(type, { x: centre.x - 120 + jitter, y: centre.y - 45 + jitter });
+  };
+
+  return (
+    <OverlayContext.Provider value={overlay}>
+      <div className="editor">
+        <header className="editor__bar">
+          <button
+            type="button"
+            onClick={() => {
+              if (!editor.isDirty || window.confirm('Leave without saving your changes?')) {
+                props.onClose();
+              }
+            }}
+          >
+            ← Journeys
+          </button>
+          <label className="editor__name">
+            Name
+            <input
+              value={meta.name}
+              onChange={(event) => setMeta({ ...meta, name: event.target.value })}
+            />
+          </label>
+          <span className="status" data-testid="journey-status">
+            {summary?.status ?? 'new'}
+            {summary?.publishedVersion ? ` v${summary.publishedVersion.version}` : ''}
+            {editor.isDirty ? ' · unsaved changes' : ''}
+          </span>
+          <button type="button" onClick={editor.undo} disabled={!editor.canUndo}>
+            Undo
+          </button>
+          <button type="button" onClick={editor.redo} disabled={!editor.canRedo}>
+            Redo
+          </button>
+          <button type="button" onClick={editor.layout} data-testid="layout">
+            Auto-layout
+          </button>
+          <button type="button" onClick={() => void save()} data-testid="save">
+            Save draft
+          </button>
+          <button
+            type="button"
+            onClick={() => void askPublish()}
+            disabled={hasErrors}
+            title={hasErrors ? 'Fix every problem before publishing' : undefined}
+            data-testid="publish"
+          >
+            Publish…
+          </button>
+          <button
+            type="button"
+            onClick={() => void unpublish()}
+            disabled={summary?.status !== 'published'}
+          >
+            Unpublish
+          </button>
+          {props.journeyId !== null ? (
+            <a className="button" href={api.exportUrl(props.journeyId)} download>
+              Export JSON
+            </a>
+          ) : null}
+        </header>
+        {message !== null ? (
+          <p className="editor__message" role="status" data-testid="message">
+            {message}
+          </p>
+        ) : null}
+        <Palette onAdd={addFromPalette} />
+        <Canvas
+          editor={editor}
+          invalidEdgeIds={validation.edgeIds}
+          pathEdgeIds={simulation?.pathEdgeIds ?? NO_IDS}
+          onSave={() => void save()}
+        />
+        <aside className="editor__side">
+          <Inspector
+            node={inspected}
+            eventType={eventType}
+            problems={inspected === null ? [] : (validation.byNode.get(inspected.id) ?? [])}
+            onChange={editor.updateData}
+          />
+          <ProblemList issues={validation.issues} onFocus={focusNode} />
+          <SimulatorPanel document={document} canSimulate={!hasErrors} onResult={setSimulation} />
+          {props.journeyId !== null ? (
+            <VersionList journeyId={props.journeyId} refresh={versionsSeen} />
+          ) : null}
+        </aside>
+        {changes !== null ? (
+          <PublishDialog
+            changes={changes}
+            onConfirm={() => void publish()}
+            onCancel={() => setChanges(null)}
+          />
+        ) : null}
+      </div>
+    </OverlayContext.Provider>
+  );
+}
+
+function useUnsavedGuard(isDirty: boolean): void {
+  useEffect(() => {
+    if (!isDirty) {
+      return undefined;
+    }
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [isDirty]);
+}
