@@ -15,10 +15,12 @@ interface CanvasProps {
   invalidEdgeIds: ReadonlySet<string>;
   pathEdgeIds: ReadonlySet<string>;
   onSave: () => void;
+  onLayout: () => void;
 }
 
 /** The React Flow canvas: nodes, edges, minimap, zoom controls, shortcuts and drop target. */
-export function Canvas({ editor, invalidEdgeIds, pathEdgeIds, onSave }: CanvasProps): JSX.Element {
+export function Canvas(props: CanvasProps): JSX.Element {
+  const { editor, invalidEdgeIds, pathEdgeIds, onSave, onLayout } = props;
   const flow = useReactFlow<CanvasNode, Edge>();
   const { graph } = editor;
 
@@ -45,16 +47,13 @@ export function Canvas({ editor, invalidEdgeIds, pathEdgeIds, onSave }: CanvasPr
         copy: editor.copy,
         paste: editor.paste,
         selectAll: editor.selectAll,
-        layout: () => {
-          editor.layout();
-          window.requestAnimationFrame(() => void flow.fitView());
-        },
+        layout: onLayout,
         fitView: () => void flow.fitView(),
         save: onSave,
       };
       handlers[action]();
     },
-    [editor, flow, onSave],
+    [editor, flow, onSave, onLayout],
   );
 
   const onKeyDown = (event: KeyboardEvent) => {

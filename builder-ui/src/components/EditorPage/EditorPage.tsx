@@ -121,6 +121,12 @@ export function EditorPage(props: {
     window.document.querySelector<HTMLElement>(`.react-flow__node[data-id="${nodeId}"]`)?.focus();
   };
 
+  const layout = () => {
+    editor.layout();
+    // The new positions reach React Flow on the next render; fit the view after it.
+    window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
+  };
+
   const addFromPalette = (type: NodeType) => {
     const centre = flow.screenToFlowPosition({
       x: window.innerWidth / 2,
@@ -162,7 +168,7 @@ export function EditorPage(props: {
           <button type="button" onClick={editor.redo} disabled={!editor.canRedo}>
             Redo
           </button>
-          <button type="button" onClick={editor.layout} data-testid="layout">
+          <button type="button" onClick={layout} data-testid="layout">
             Auto-layout
           </button>
           <button type="button" onClick={() => void save()} data-testid="save">
@@ -201,6 +207,7 @@ export function EditorPage(props: {
           invalidEdgeIds={validation.edgeIds}
           pathEdgeIds={simulation?.pathEdgeIds ?? NO_IDS}
           onSave={() => void save()}
+          onLayout={layout}
         />
         <aside className="editor__side">
           <Inspector
