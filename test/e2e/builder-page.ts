@@ -2,7 +2,11 @@ import type { Locator, Page } from 'playwright-core';
 
 /** What the end-to-end test does on the builder, in the designer's words. */
 export class BuilderPage {
-  constructor(readonly page: Page) {}
+  readonly page: Page;
+
+  constructor(page: Page) {
+    this.page = page;
+  }
 
   /** Adds a node from the palette; returns the new node's id. */
   async add(type: string): Promise<string> {
