@@ -29,6 +29,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'builder-ui/dist/**',
+      'builder-ui/dist-bench/**',
       '.pathwell/**',
       'test-results/**',
       '**/*.js',

@@ -1,8 +1,9 @@
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import type { JourneyDocument } from '../../../../engine/journey/journey.schema.js';
 import type { NodeType } from '../../../../engine/journey/nodes.schema.js';
 import { api, type JourneySummary } from '../../api/client.js';
-import { toCanvas } from '../../graph/journey-document.js';
+import { toCanvas, toDocument } from '../../graph/journey-document.js';
 import { createOverlayStore } from '../../graph/overlay-store.js';
 import type { SimulationView } from '../../graph/simulation.js';
 import { useEditor } from '../../hooks/useEditor.js';
@@ -18,10 +19,13 @@ import { useJourneyValidation } from './useJourneyValidation.js';
 import { VersionList } from './VersionList.js';
 
 const NO_IDS: ReadonlySet<string> = new Set();
+const NO_PROBLEMS: readonly string[] = [];
 
 /** The builder for one journey: palette, canvas, inspector, problems, simulator, publishing. */
 export function EditorPage(props: {
   journeyId: string | null;
+  /** A document to open instead of loading one (a new journey from a file, the benchmark). */
+  initial?: JourneyDocument;
   onSaved: (id: string) => void;
   onClose: () => void;
 }): JSX.Element {
@@ -34,10 +38,22 @@ export function EditorPage(props: {
   const [simulation, setSimulation] = useState<SimulationView | null>(null);
   const [changes, setChanges] = useState<string[] | null>(null);
   const [versionsSeen, setVersionsSeen] = useState(0);
-  const { document, validation } = useJourneyValidation(meta, editor.graph);
+  const validation = useJourneyValidation(meta, editor.graph);
+  // Save, publish and simulate read the graph when asked, not on every drag frame.
+  const latest = useRef({ meta, graph: editor.graph });
+  latest.current = { meta, graph: editor.graph };
+  const getDocument = useCallback(() => toDocument(latest.current.meta, latest.current.graph), []);
   const { load } = editor;
   // The id a new journey got when first saved: the editor already holds it, so no reload.
   const savedId = useRef<string | null>(null);
+
+  const { initial } = props;
+  useEffect(() => {
+    if (initial !== undefined) {
+      load(toCanvas(initial));
+      setMeta({ name: initial.name, description: initial.description });
+    }
+  }, [initial, load]);
 
   useEffect(() => {
     if (props.journeyId === null || props.journeyId === savedId.current) {
@@ -59,11 +75,11 @@ export function EditorPage(props: {
 
   const selected = editor.graph.nodes.filter((node) => node.selected === true);
   const inspected = selected.length === 1 ? (selected[0] ?? null) : null;
-  const trigger = document.nodes.find((node) => node.type === 'trigger.event');
-  const eventType = trigger?.type === 'trigger.event' ? trigger.data.eventType : undefined;
+  const eventType = triggerEventType(editor.graph);
   const hasErrors = validation.issues.length > 0;
 
   const save = useCallback(async (): Promise<string | null> => {
+    const document = getDocument();
     try {
       const saved =
         props.journeyId === null
@@ -79,7 +95,7 @@ export function EditorPage(props: {
       setMessage(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
       return null;
     }
-  }, [document, editor, props]);
+  }, [getDocument, editor, props]);
 
   const askPublish = async () => {
     const published = summary?.publishedVersion ?? null;
@@ -87,7 +103,7 @@ export function EditorPage(props: {
       published === null || props.journeyId === null
         ? null
         : (await api.version(props.journeyId, published.version)).graph;
-    setChanges(summariseChanges(previous, document));
+    setChanges(summariseChanges(previous, getDocument()));
   };
 
   const publish = async () => {
@@ -115,11 +131,15 @@ export function EditorPage(props: {
     setMessage('Unpublished: no new runs start; runs in flight go on.');
   };
 
-  const focusNode = (nodeId: string) => {
-    editor.selectOnly(nodeId);
-    void flow.fitView({ nodes: [{ id: nodeId }], duration: 200, maxZoom: 1.2 });
-    window.document.querySelector<HTMLElement>(`.react-flow__node[data-id="${nodeId}"]`)?.focus();
-  };
+  const { selectOnly, addNode } = editor;
+  const focusNode = useCallback(
+    (nodeId: string) => {
+      selectOnly(nodeId);
+      void flow.fitView({ nodes: [{ id: nodeId }], duration: 200, maxZoom: 1.2 });
+      window.document.querySelector<HTMLElement>(`.react-flow__node[data-id="${nodeId}"]`)?.focus();
+    },
+    [flow, selectOnly],
+  );
 
   const layout = () => {
     editor.layout();
@@ -127,14 +147,17 @@ export function EditorPage(props: {
     window.setTimeout(() => void flow.fitView({ duration: 200 }), 50);
   };
 
-  const addFromPalette = (type: NodeType) => {
-    const centre = flow.screenToFlowPosition({
-      x: window.innerWidth / 2,
-      y: window.innerHeight / 2,
-    });
-    const jitter = (editor.graph.nodes.length % 5) * 30;
-    editor.addNode(type, { x: centre.x - 120 + jitter, y: centre.y - 45 + jitter });
-  };
+  const addFromPalette = useCallback(
+    (type: NodeType) => {
+      const centre = flow.screenToFlowPosition({
+        x: window.innerWidth / 2,
+        y: window.innerHeight / 2,
+      });
+      const jitter = (latest.current.graph.nodes.length % 5) * 30;
+      addNode(type, { x: centre.x - 120 + jitter, y: centre.y - 45 + jitter });
+    },
+    [flow, addNode],
+  );
 
   return (
     <OverlayContext.Provider value={overlay}>
@@ -213,11 +236,15 @@ export function EditorPage(props: {
           <Inspector
             node={inspected}
             eventType={eventType}
-            problems={inspected === null ? [] : (validation.byNode.get(inspected.id) ?? [])}
+            problems={(inspected && validation.byNode.get(inspected.id)) || NO_PROBLEMS}
             onChange={editor.updateData}
           />
           <ProblemList issues={validation.issues} onFocus={focusNode} />
-          <SimulatorPanel document={document} canSimulate={!hasErrors} onResult={setSimulation} />
+          <SimulatorPanel
+            getDocument={getDocument}
+            canSimulate={!hasErrors}
+            onResult={setSimulation}
+          />
           {props.journeyId !== null ? (
             <VersionList journeyId={props.journeyId} refresh={versionsSeen} />
           ) : null}
@@ -232,6 +259,11 @@ export function EditorPage(props: {
       </div>
     </OverlayContext.Provider>
   );
+}
+
+function triggerEventType(graph: { nodes: ReadonlyArray<{ type: string; data: unknown }> }) {
+  const trigger = graph.nodes.find((node) => node.type === 'trigger.event');
+  return (trigger?.data as { eventType?: string } | undefined)?.eventType;
 }
 
 function useUnsavedGuard(isDirty: boolean): void {

@@ -1,22 +1,22 @@
 import { useMemo, useRef } from 'react';
-import type { JourneyDocument } from '../../../../engine/journey/journey.schema.js';
 import type { CanvasGraph } from '../../graph/graph.types.js';
 import { toDocument } from '../../graph/journey-document.js';
 import { type CanvasValidation, validateCanvas } from '../../graph/validation.js';
 
 /**
- * The document and its validation, recomputed only when something a run depends on changed:
- * a drag moves positions on every frame, and validating 500 nodes per frame would stall it.
+ * The validator's verdict on the canvas, recomputed only when something a run depends on
+ * changed: a drag moves positions on every frame, and validating 500 nodes per frame would
+ * stall it. The same verdict object comes back while nothing changed, so what shows it does
+ * not re-render.
  */
 export function useJourneyValidation(
   meta: { name: string; description: string },
   graph: CanvasGraph,
-): { document: JourneyDocument; validation: CanvasValidation } {
+): CanvasValidation {
   const last = useRef<{ graph: CanvasGraph; name: string; validation: CanvasValidation } | null>(
     null,
   );
-  const document = useMemo(() => toDocument(meta, graph), [meta, graph]);
-  const validation = useMemo(() => {
+  return useMemo(() => {
     const previous = last.current;
     if (
       previous !== null &&
@@ -25,11 +25,10 @@ export function useJourneyValidation(
     ) {
       return previous.validation;
     }
-    const next = validateCanvas(document);
-    last.current = { graph, name: meta.name, validation: next };
-    return next;
-  }, [document, graph, meta.name]);
-  return { document, validation };
+    const validation = validateCanvas(toDocument(meta, graph));
+    last.current = { graph, name: meta.name, validation };
+    return validation;
+  }, [meta, graph]);
 }
 
 function isSameStructure(a: CanvasGraph, b: CanvasGraph): boolean {

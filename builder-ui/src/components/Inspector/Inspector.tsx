@@ -1,4 +1,4 @@
-import type { JSX } from 'react';
+import { type JSX, memo } from 'react';
 import type { CanvasNode, JourneyNodeData } from '../../graph/graph.types.js';
 import { describeNode } from '../../graph/describe-node.js';
 import { PALETTE } from '../../graph/node-defaults.js';
@@ -16,7 +16,7 @@ interface InspectorProps {
 }
 
 /** The form for the selected node, by its type, built on the engine's node schemas. */
-export function Inspector({ node, eventType, problems, onChange }: InspectorProps): JSX.Element {
+function InspectorView({ node, eventType, problems, onChange }: InspectorProps): JSX.Element {
   if (node === null) {
     return (
       <section className="inspector" aria-label="Inspector">
@@ -73,3 +73,6 @@ function formFor(
       return <ExitForm {...props} data={data as DataOf<'exit'>} />;
   }
 }
+
+/** Memoised: it re-renders only when its own props change, not on every drag frame. */
+export const Inspector = memo(InspectorView);

@@ -1,4 +1,4 @@
-import type { DragEvent, JSX } from 'react';
+import { type DragEvent, type JSX, memo } from 'react';
 import type { NodeType } from '../../../../engine/journey/nodes.schema.js';
 import { PALETTE } from '../../graph/node-defaults.js';
 
@@ -6,7 +6,7 @@ import { PALETTE } from '../../graph/node-defaults.js';
 export const PALETTE_MIME = 'application/x-pathwell-node-type';
 
 /** The node catalogue: click a button to add a node, or drag it onto the canvas. */
-export function Palette({ onAdd }: { onAdd: (type: NodeType) => void }): JSX.Element {
+function PaletteView({ onAdd }: { onAdd: (type: NodeType) => void }): JSX.Element {
   const onDragStart = (event: DragEvent, type: NodeType) => {
     event.dataTransfer.setData(PALETTE_MIME, type);
     event.dataTransfer.effectAllowed = 'move';
@@ -31,3 +31,6 @@ export function Palette({ onAdd }: { onAdd: (type: NodeType) => void }): JSX.Ele
     </nav>
   );
 }
+
+/** Memoised: it re-renders only when its own props change, not on every drag frame. */
+export const Palette = memo(PaletteView);

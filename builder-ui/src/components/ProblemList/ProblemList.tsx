@@ -1,8 +1,8 @@
-import type { JSX } from 'react';
+import { type JSX, memo } from 'react';
 import type { JourneyIssue } from '../../../../engine/journey/graph-rules.js';
 
 /** Every problem the validator found; choosing one focuses the node it is about. */
-export function ProblemList({
+function ProblemListView({
   issues,
   onFocus,
 }: {
@@ -45,3 +45,6 @@ export function ProblemList({
     </section>
   );
 }
+
+/** Memoised: it re-renders only when its own props change, not on every drag frame. */
+export const ProblemList = memo(ProblemListView);

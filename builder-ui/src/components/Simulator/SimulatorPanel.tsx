@@ -1,11 +1,12 @@
-import { useId, useState, type JSX } from 'react';
+import { type JSX, memo, useId, useState } from 'react';
 import type { JourneyDocument } from '../../../../engine/journey/journey.schema.js';
 import { type SimulationView, simulateJourney } from '../../graph/simulation.js';
 import { SelectField, TextArea, TextField } from '../Inspector/fields.js';
 import { SAMPLE_EVENTS } from './sample-events.js';
 
 interface SimulatorProps {
-  document: JourneyDocument;
+  /** The journey as it is now; read when the simulation runs. */
+  getDocument: () => JourneyDocument;
   canSimulate: boolean;
   onResult: (view: SimulationView | null) => void;
 }
@@ -15,7 +16,7 @@ interface SimulatorProps {
  * pasted event data, a start instant and the patient's zone; shows every send in UTC and in the
  * patient's zone with its purpose and protection, and lights the path on the canvas.
  */
-export function SimulatorPanel({ document, canSimulate, onResult }: SimulatorProps): JSX.Element {
+function SimulatorPanelView({ getDocument, canSimulate, onResult }: SimulatorProps): JSX.Element {
   const [sampleName, setSampleName] = useState('');
   const [pasted, setPasted] = useState('');
   const [startAt, setStartAt] = useState('2026-12-01T09:00:00Z');
@@ -31,7 +32,7 @@ export function SimulatorPanel({ document, canSimulate, onResult }: SimulatorPro
         pasted.trim() !== ''
           ? (JSON.parse(pasted) as Record<string, unknown>)
           : sample?.data(startAt);
-      const next = simulateJourney(document, {
+      const next = simulateJourney(getDocument(), {
         startAt,
         patientTimeZone: zone === '' ? undefined : zone,
         orgTimeZone: 'America/New_York',
@@ -116,3 +117,6 @@ function Timeline({ view }: { view: SimulationView }) {
     </div>
   );
 }
+
+/** The simulator panel; memoised, so dragging nodes does not re-render it. */
+export const SimulatorPanel = memo(SimulatorPanelView);
