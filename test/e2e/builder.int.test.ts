@@ -88,9 +88,11 @@ describe.skipIf(!hasFixtures)('the builder, end to end in Chromium', () => {
     expect(await page.getByTestId('publish').isDisabled()).toBe(false);
   });
 
-  it('simulates the journey on a sample appointment and lights the path', async () => {
+  it('simulates the journey on a fixture appointment and lights the path', async () => {
     const simulator = page.getByTestId('simulator');
-    await simulator.getByLabel('Sample event').selectOption('appointment.booked');
+    await simulator
+      .getByLabel('Sample event')
+      .selectOption('fixture:fhir-r4-core/appointment-example.json');
     await simulator.getByRole('button', { name: 'Run simulation' }).click();
 
     const timeline = page.getByTestId('timeline');
@@ -98,7 +100,10 @@ describe.skipIf(!hasFixtures)('the builder, end to end in Chromium', () => {
     const text = await timeline.innerText();
     expect(text).toContain('treatment');
     expect(text).toContain('auto');
-    expect(text).toMatch(/-0[45]:00/);
+    // The fixture starts 2013-12-10 09:00 UTC; 24 h before is 04:00 in New York, inside the
+    // default quiet hours, so the send moves to 08:00 local (13:00 UTC).
+    expect(text).toContain('2013-12-09T13:00:00Z');
+    expect(text).toContain('2013-12-09T08:00:00-05:00');
     expect(await builder.nodeClass(ids.send as string)).toContain('is-on-path');
     await timeline.scrollIntoViewIfNeeded();
     await snap(page, '3-simulated');

@@ -28,6 +28,15 @@ export interface JourneyDetail extends JourneySummary {
   issues: JourneyIssue[];
 }
 
+/** A sample event read from a fixture file by the server. */
+export interface FixtureSample {
+  name: string;
+  label: string;
+  eventType: string;
+  data: Record<string, unknown>;
+  suggestedStartAt: string;
+}
+
 /** A refusal from the API, carrying its RFC 9457 problem body. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -76,6 +85,7 @@ export interface JourneysApi {
   ) => Promise<{ publishedVersionId: string | null; versions: VersionSummary[] }>;
   version: (id: string, version: number) => Promise<VersionSummary & { graph: JourneyDocument }>;
   exportUrl: (id: string) => string;
+  simulatorSamples: () => Promise<{ samples: FixtureSample[] }>;
 }
 
 /** The journeys API. */
@@ -102,4 +112,5 @@ export const api: JourneysApi = {
       `/api/journeys/${id}/versions/${version}`,
     ),
   exportUrl: (id: string) => `/api/journeys/${id}/export`,
+  simulatorSamples: () => request('GET', '/api/simulator/samples'),
 };

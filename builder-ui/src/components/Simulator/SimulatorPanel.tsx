@@ -1,4 +1,5 @@
-import { type JSX, memo, useId, useState } from 'react';
+import { type JSX, memo, useEffect, useId, useState } from 'react';
+import { api, type FixtureSample } from '../../api/client.js';
 import type { JourneyDocument } from '../../../../engine/journey/journey.schema.js';
 import { type SimulationView, simulateJourney } from '../../graph/simulation.js';
 import { SelectField, TextArea, TextField } from '../Inspector/fields.js';
@@ -24,14 +25,31 @@ function SimulatorPanelView({ getDocument, canSimulate, onResult }: SimulatorPro
   const [view, setView] = useState<SimulationView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const headingId = useId();
+  const [fixtures, setFixtures] = useState<FixtureSample[]>([]);
+  useEffect(() => {
+    // The fixtures exist only where PATHWELL_FIXTURES does; without them the list stays short.
+    api.simulatorSamples().then(
+      (answer) => setFixtures(answer.samples),
+      () => setFixtures([]),
+    );
+  }, []);
+
+  const choose = (name: string) => {
+    setSampleName(name);
+    const fixture = fixtures.find((entry) => entry.name === name);
+    if (fixture !== undefined) {
+      setStartAt(fixture.suggestedStartAt);
+    }
+  };
 
   const run = () => {
     try {
       const sample = SAMPLE_EVENTS.find((entry) => entry.name === sampleName);
+      const fixture = fixtures.find((entry) => entry.name === sampleName);
       const eventData =
         pasted.trim() !== ''
           ? (JSON.parse(pasted) as Record<string, unknown>)
-          : sample?.data(startAt);
+          : (fixture?.data ?? sample?.data(startAt));
       const next = simulateJourney(getDocument(), {
         startAt,
         patientTimeZone: zone === '' ? undefined : zone,
@@ -57,8 +75,9 @@ function SimulatorPanelView({ getDocument, canSimulate, onResult }: SimulatorPro
         options={[
           { value: '', label: 'made up from the catalogue' },
           ...SAMPLE_EVENTS.map((entry) => ({ value: entry.name, label: entry.label })),
+          ...fixtures.map((entry) => ({ value: entry.name, label: entry.label })),
         ]}
-        onChange={setSampleName}
+        onChange={choose}
       />
       <TextArea label="Or paste event data (JSON)" value={pasted} onChange={setPasted} rows={3} />
       <TextField label="Virtual clock starts at (UTC)" value={startAt} onChange={setStartAt} />
