@@ -61,7 +61,7 @@ export class BuilderPage {
     return this.page.locator('.react-flow__edge').count();
   }
 
-  private async nodeIds(): Promise<string[]> {
+  async nodeIds(): Promise<string[]> {
     return this.page
       .locator('.react-flow__node')
       .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-id') ?? ''));

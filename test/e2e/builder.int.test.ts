@@ -62,6 +62,25 @@ describe.skipIf(!hasFixtures)('the builder, end to end in Chromium', () => {
     await snap(page, '1-drawn');
   });
 
+  it('drops a node from the palette, deletes it with the keyboard and undoes that', async () => {
+    const before = await builder.nodeIds();
+    await page.getByTestId('palette-wait.duration').dragTo(page.locator('.react-flow__pane'), {
+      targetPosition: { x: 120, y: 120 },
+    });
+    const dropped = (await builder.nodeIds()).find((id) => !before.includes(id)) as string;
+    expect(dropped).toBeDefined();
+
+    await builder.node(dropped).click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => builder.nodeIds()).toEqual(before);
+    await page.keyboard.press('Control+z');
+
+    await expect.poll(async () => (await builder.nodeIds()).length).toBe(before.length + 1);
+    await builder.node(dropped).click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => builder.nodeIds()).toEqual(before);
+  });
+
   it('shows a validation error on the node and clears it when fixed', async () => {
     await builder.select(ids.send as string);
     await builder.fill('Subject', 'Your visit on {{ appointment.start }}');

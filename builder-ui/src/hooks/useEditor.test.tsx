@@ -66,4 +66,21 @@ describe('useEditor', () => {
 
     expect(result.current.graph.nodes[0]?.data).toEqual({ outcome: 'done' });
   });
+
+  it('points an outcome at another node in one step, replacing its edge', () => {
+    const { result } = renderHook(() => useEditor());
+    const ids: string[] = [];
+    for (const type of ['trigger.event', 'exit', 'exit'] as const) {
+      act(() => {
+        ids.push(result.current.addNode(type, { x: 0, y: 0 }));
+      });
+    }
+    const [trigger = '', first = '', second = ''] = ids;
+    act(() => result.current.connectOutcome(trigger, 'out', first));
+    act(() => result.current.connectOutcome(trigger, 'out', second));
+
+    expect(result.current.graph.edges.map((e) => e.target)).toEqual([second]);
+    act(() => result.current.undo());
+    expect(result.current.graph.edges.map((e) => e.target)).toEqual([first]);
+  });
 });

@@ -39,6 +39,8 @@ export interface Editor {
   onConnect: (connection: Connection) => void;
   onReconnect: (oldEdge: CanvasEdge, connection: Connection) => void;
   beginAction: () => void;
+  /** Points one outcome at a node (or at nothing), replacing the edge it had. */
+  connectOutcome: (source: string, handle: string, target: string | null) => void;
   addNode: (type: NodeType, position: XYPosition) => string;
   updateData: (nodeId: string, field: string, data: JourneyNodeData) => void;
   selectOnly: (nodeId: string) => void;
@@ -82,6 +84,17 @@ export function useEditor(): Editor {
         apply((g) => ({ ...g, edges: addEdge({ ...connection, id: newId('e') }, g.edges) }), true),
       onReconnect: (oldEdge: CanvasEdge, connection: Connection) =>
         apply((g) => ({ ...g, edges: reconnectEdge(oldEdge, connection, g.edges) }), true),
+      connectOutcome: (source: string, handle: string, target: string | null) =>
+        apply((g) => {
+          const kept = g.edges.filter(
+            (edge) => !(edge.source === source && (edge.sourceHandle ?? 'out') === handle),
+          );
+          const added =
+            target === null
+              ? []
+              : [{ id: newId('e'), source, sourceHandle: handle, target, targetHandle: 'in' }];
+          return { ...g, edges: [...kept, ...added] };
+        }, true),
       // A drag or a keyboard delete arrives as many changes; the step is taken once, before.
       beginAction: () => setHistory((current) => record(current)),
       updateData: (nodeId: string, field: string, data: JourneyNodeData) =>

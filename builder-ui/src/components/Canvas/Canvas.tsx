@@ -1,5 +1,5 @@
 import { Background, Controls, type Edge, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
-import { type DragEvent, type KeyboardEvent, useCallback, useMemo, type JSX } from 'react';
+import { type DragEvent, type JSX, useCallback, useEffect, useMemo, useRef } from 'react';
 import { NODE_TYPES, type NodeType } from '../../../../engine/journey/nodes.schema.js';
 import type { CanvasNode } from '../../graph/graph.types.js';
 import type { Editor } from '../../hooks/useEditor.js';
@@ -56,13 +56,22 @@ export function Canvas(props: CanvasProps): JSX.Element {
     [editor, flow, onSave, onLayout],
   );
 
-  const onKeyDown = (event: KeyboardEvent) => {
-    const action = shortcutOf(event);
-    if (action !== null) {
-      event.preventDefault();
-      run(action);
-    }
-  };
+  // Shortcuts are heard on the window, for keys pressed on the canvas or with nothing focused
+  // (after a delete, the focused node is gone and focus falls back to the page).
+  const region = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const onKeyDown = (event: globalThis.KeyboardEvent) => {
+      const target = event.target as Node | null;
+      const isOurs = target === document.body || region.current?.contains(target) === true;
+      const action = isOurs ? shortcutOf(event) : null;
+      if (action !== null) {
+        event.preventDefault();
+        run(action);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [run]);
 
   const onDrop = (event: DragEvent) => {
     const type = event.dataTransfer.getData(PALETTE_MIME);
@@ -77,8 +86,7 @@ export function Canvas(props: CanvasProps): JSX.Element {
   };
 
   return (
-    // biome-ignore lint/a11y/noStaticElementInteractions: the region takes canvas shortcuts
-    <section className="canvas" aria-label="Journey canvas" onKeyDown={onKeyDown}>
+    <section className="canvas" aria-label="Journey canvas" ref={region}>
       <ReactFlow<CanvasNode, Edge>
         nodes={graph.nodes}
         edges={edges}

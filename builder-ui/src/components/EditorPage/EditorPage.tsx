@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'rea
 import type { JourneyDocument } from '../../../../engine/journey/journey.schema.js';
 import type { NodeType } from '../../../../engine/journey/nodes.schema.js';
 import { api, type JourneySummary } from '../../api/client.js';
+import type { CanvasGraph } from '../../graph/graph.types.js';
 import { toCanvas, toDocument } from '../../graph/journey-document.js';
 import { createOverlayStore } from '../../graph/overlay-store.js';
 import type { SimulationView } from '../../graph/simulation.js';
@@ -20,6 +21,7 @@ import { VersionList } from './VersionList.js';
 
 const NO_IDS: ReadonlySet<string> = new Set();
 const NO_PROBLEMS: readonly string[] = [];
+const NO_GRAPH: CanvasGraph = { nodes: [], edges: [] };
 
 /** The builder for one journey: palette, canvas, inspector, problems, simulator, publishing. */
 export function EditorPage(props: {
@@ -238,6 +240,8 @@ export function EditorPage(props: {
             eventType={eventType}
             problems={(inspected && validation.byNode.get(inspected.id)) || NO_PROBLEMS}
             onChange={editor.updateData}
+            graph={inspected === null ? NO_GRAPH : editor.graph}
+            onConnect={editor.connectOutcome}
           />
           <ProblemList issues={validation.issues} onFocus={focusNode} />
           <SimulatorPanel

@@ -29,6 +29,8 @@ describe('Inspector', () => {
         eventType="appointment.booked"
         problems={[]}
         onChange={() => {}}
+        graph={{ nodes: [], edges: [] }}
+        onConnect={() => {}}
       />,
     );
 
@@ -43,6 +45,8 @@ describe('Inspector', () => {
         eventType="appointment.booked"
         problems={[]}
         onChange={() => {}}
+        graph={{ nodes: [], edges: [] }}
+        onConnect={() => {}}
       />,
     );
 
@@ -57,6 +61,8 @@ describe('Inspector', () => {
         eventType="appointment.booked"
         problems={['A problem']}
         onChange={onChange}
+        graph={{ nodes: [], edges: [] }}
+        onConnect={() => {}}
       />,
     );
 
@@ -68,5 +74,32 @@ describe('Inspector', () => {
       expect.objectContaining({ purpose: 'operations' }),
     );
     expect(screen.getByText('A problem')).toBeTruthy();
+  });
+});
+
+describe('Inspector outcomes', () => {
+  it('connects an outcome to the chosen node from a labelled list', () => {
+    const onConnect = vi.fn();
+    const exit: CanvasNode = {
+      id: 'end',
+      type: 'exit',
+      position: { x: 0, y: 0 },
+      data: { outcome: 'done' },
+    };
+    const send = sendNode('Hello');
+    render(
+      <Inspector
+        node={send}
+        eventType="appointment.booked"
+        problems={[]}
+        onChange={() => {}}
+        graph={{ nodes: [send, exit], edges: [] }}
+        onConnect={onConnect}
+      />,
+    );
+
+    fireEvent.change(screen.getByLabelText('out'), { target: { value: 'end' } });
+
+    expect(onConnect).toHaveBeenCalledWith('send', 'out', 'end');
   });
 });

@@ -1,8 +1,9 @@
 import { type JSX, memo } from 'react';
-import type { CanvasNode, JourneyNodeData } from '../../graph/graph.types.js';
+import type { CanvasGraph, CanvasNode, JourneyNodeData } from '../../graph/graph.types.js';
 import { describeNode } from '../../graph/describe-node.js';
 import { PALETTE } from '../../graph/node-defaults.js';
 import { ConditionForm, ExitForm, SplitForm } from './FlowForms.js';
+import { OutcomeTargets } from './OutcomeTargets.js';
 import type { DataOf } from './form.types.js';
 import { SendForm } from './SendForm.js';
 import { EventTriggerForm, ScheduleTriggerForm } from './TriggerForms.js';
@@ -10,13 +11,17 @@ import { WaitDurationForm, WaitEventForm, WaitUntilForm } from './WaitForms.js';
 
 interface InspectorProps {
   node: CanvasNode | null;
+  /** Every node and edge, for the outcome choices; read only when a node is selected. */
+  graph: CanvasGraph;
+  onConnect: (source: string, handle: string, target: string | null) => void;
   eventType: string | undefined;
   problems: readonly string[];
   onChange: (nodeId: string, field: string, data: JourneyNodeData) => void;
 }
 
 /** The form for the selected node, by its type, built on the engine's node schemas. */
-function InspectorView({ node, eventType, problems, onChange }: InspectorProps): JSX.Element {
+function InspectorView(props: InspectorProps): JSX.Element {
+  const { node, eventType, problems, onChange } = props;
   if (node === null) {
     return (
       <section className="inspector" aria-label="Inspector">
@@ -39,6 +44,12 @@ function InspectorView({ node, eventType, problems, onChange }: InspectorProps):
         </ul>
       ) : null}
       <form onSubmit={(event) => event.preventDefault()}>{formFor(node, eventType, set)}</form>
+      <OutcomeTargets
+        node={node}
+        nodes={props.graph.nodes}
+        edges={props.graph.edges}
+        onConnect={props.onConnect}
+      />
     </section>
   );
 }
