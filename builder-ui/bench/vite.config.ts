@@ -11,5 +11,9 @@ export default defineConfig({
   root: here,
   base: './',
   plugins: [react()],
-  build: { outDir: path.join(here, '../dist-bench'), emptyOutDir: true },
+  build: {
+    outDir: path.join(here, '../dist-bench'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+  },
 });

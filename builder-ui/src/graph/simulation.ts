@@ -2,7 +2,11 @@ import type { JourneyDocument } from '../../../engine/journey/journey.schema.js'
 import type { CareEvent } from '../../../engine/events/care-event.js';
 import { compileJourney } from '../../../engine/plan/compile.js';
 import { sampleEvent, samplePatient } from '../../../engine/simulator/sample-event.js';
-import { type SimulationResult, simulate } from '../../../engine/simulator/simulate.js';
+import {
+  type SimulatedArrival,
+  type SimulationResult,
+  simulate,
+} from '../../../engine/simulator/simulate.js';
 
 /** One send of the timeline, with what its node asks for. */
 export interface TimelineSend {
@@ -29,6 +33,8 @@ export interface SimulationOptions {
   orgTimeZone: string;
   /** Event data to use instead of the made-up sample (pasted, or a shipped sample). */
   eventData?: Record<string, unknown>;
+  /** What reaches the run while it waits: a reschedule, a confirmation, a cancellation. */
+  arrivals?: readonly SimulatedArrival[];
 }
 
 /**
@@ -53,6 +59,7 @@ export function simulateJourney(
     patient: samplePatient(plan.patientFields, options.patientTimeZone),
     startAt: options.startAt,
     orgTimeZone: options.orgTimeZone,
+    ...(options.arrivals === undefined ? {} : { arrivals: options.arrivals }),
   });
 
   const byId = new Map(document.nodes.map((node) => [node.id, node]));

@@ -3,6 +3,7 @@ import { api, type FixtureSample } from '../../api/client.js';
 import type { JourneyDocument } from '../../../../engine/journey/journey.schema.js';
 import { type SimulationView, simulateJourney } from '../../graph/simulation.js';
 import { SelectField, TextArea, TextField } from '../Inspector/fields.js';
+import { type ArrivalDraft, ArrivalList, toArrivals } from './ArrivalList.js';
 import { SAMPLE_EVENTS } from './sample-events.js';
 
 interface SimulatorProps {
@@ -26,6 +27,7 @@ function SimulatorPanelView({ getDocument, canSimulate, onResult }: SimulatorPro
   const [error, setError] = useState<string | null>(null);
   const headingId = useId();
   const [fixtures, setFixtures] = useState<FixtureSample[]>([]);
+  const [arrivals, setArrivals] = useState<ArrivalDraft[]>([]);
   useEffect(() => {
     // The fixtures exist only where PATHWELL_FIXTURES does; without them the list stays short.
     api.simulatorSamples().then(
@@ -55,6 +57,7 @@ function SimulatorPanelView({ getDocument, canSimulate, onResult }: SimulatorPro
         patientTimeZone: zone === '' ? undefined : zone,
         orgTimeZone: 'America/New_York',
         ...(eventData === undefined ? {} : { eventData }),
+        arrivals: toArrivals(arrivals),
       });
       setView(next);
       setError(null);
@@ -82,6 +85,7 @@ function SimulatorPanelView({ getDocument, canSimulate, onResult }: SimulatorPro
       <TextArea label="Or paste event data (JSON)" value={pasted} onChange={setPasted} rows={3} />
       <TextField label="Virtual clock starts at (UTC)" value={startAt} onChange={setStartAt} />
       <TextField label="Patient time zone" value={zone} onChange={setZone} />
+      <ArrivalList value={arrivals} defaultAt={startAt} onChange={setArrivals} />
       <button type="button" onClick={run} disabled={!canSimulate}>
         Run simulation
       </button>
