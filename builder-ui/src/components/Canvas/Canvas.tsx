@@ -59,6 +59,9 @@ export function Canvas(props: CanvasProps): JSX.Element {
   // Shortcuts are heard on the window, for keys pressed on the canvas or with nothing focused
   // (after a delete, the focused node is gone and focus falls back to the page).
   const region = useRef<HTMLElement>(null);
+  // The listener stays put across renders (a drag renders every frame) and calls the latest run.
+  const latestRun = useRef(run);
+  latestRun.current = run;
   useEffect(() => {
     const onKeyDown = (event: globalThis.KeyboardEvent) => {
       const target = event.target as Node | null;
@@ -66,12 +69,12 @@ export function Canvas(props: CanvasProps): JSX.Element {
       const action = isOurs ? shortcutOf(event) : null;
       if (action !== null) {
         event.preventDefault();
-        run(action);
+        latestRun.current(action);
       }
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [run]);
+  }, []);
 
   const onDrop = (event: DragEvent) => {
     const type = event.dataTransfer.getData(PALETTE_MIME);

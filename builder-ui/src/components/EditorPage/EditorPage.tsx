@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'rea
 import type { JourneyDocument } from '../../../../engine/journey/journey.schema.js';
 import type { NodeType } from '../../../../engine/journey/nodes.schema.js';
 import { api, type JourneySummary } from '../../api/client.js';
-import type { CanvasGraph } from '../../graph/graph.types.js';
+import type { CanvasGraph, CanvasNode } from '../../graph/graph.types.js';
 import { toCanvas, toDocument } from '../../graph/journey-document.js';
 import { createOverlayStore } from '../../graph/overlay-store.js';
 import type { SimulationView } from '../../graph/simulation.js';
@@ -40,7 +40,8 @@ export function EditorPage(props: {
   const [simulation, setSimulation] = useState<SimulationView | null>(null);
   const [changes, setChanges] = useState<string[] | null>(null);
   const [versionsSeen, setVersionsSeen] = useState(0);
-  const validation = useJourneyValidation(meta, editor.graph);
+  const structure = useJourneyValidation(meta, editor.graph);
+  const { validation } = structure;
   // Save, publish and simulate read the graph when asked, not on every drag frame.
   const latest = useRef({ meta, graph: editor.graph });
   latest.current = { meta, graph: editor.graph };
@@ -75,8 +76,7 @@ export function EditorPage(props: {
   useEffect(() => overlay.setPath(simulation?.pathNodeIds ?? NO_IDS), [overlay, simulation]);
   useUnsavedGuard(editor.isDirty);
 
-  const selected = editor.graph.nodes.filter((node) => node.selected === true);
-  const inspected = selected.length === 1 ? (selected[0] ?? null) : null;
+  const inspected = useInspectedNode(editor.graph, structure.graph);
   const eventType = triggerEventType(editor.graph);
   const hasErrors = validation.issues.length > 0;
 
@@ -240,7 +240,7 @@ export function EditorPage(props: {
             eventType={eventType}
             problems={(inspected && validation.byNode.get(inspected.id)) || NO_PROBLEMS}
             onChange={editor.updateData}
-            graph={inspected === null ? NO_GRAPH : editor.graph}
+            graph={inspected === null ? NO_GRAPH : structure.graph}
             onConnect={editor.connectOutcome}
           />
           <ProblemList issues={validation.issues} onFocus={focusNode} />
@@ -263,6 +263,22 @@ export function EditorPage(props: {
       </div>
     </OverlayContext.Provider>
   );
+}
+
+// The one selected node, taken from the structural graph so that dragging it (which changes
+// only its position) does not hand the memoised inspector a new object on every frame.
+function useInspectedNode(live: CanvasGraph, structural: CanvasGraph): CanvasNode | null {
+  const selected = live.nodes.filter((node) => node.selected === true);
+  const only = selected.length === 1 ? selected[0] : undefined;
+  const id = only?.id;
+  const data = only?.data;
+  return useMemo(() => {
+    if (id === undefined) {
+      return null;
+    }
+    const node = structural.nodes.find((candidate) => candidate.id === id);
+    return node !== undefined && node.data === data ? node : (only ?? null);
+  }, [id, data, structural, only]);
 }
 
 function triggerEventType(graph: { nodes: ReadonlyArray<{ type: string; data: unknown }> }) {

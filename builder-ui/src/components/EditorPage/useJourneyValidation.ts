@@ -12,23 +12,31 @@ import { type CanvasValidation, validateCanvas } from '../../graph/validation.js
 export function useJourneyValidation(
   meta: { name: string; description: string },
   graph: CanvasGraph,
-): CanvasValidation {
-  const last = useRef<{ graph: CanvasGraph; name: string; validation: CanvasValidation } | null>(
-    null,
-  );
+): JourneyStructure {
+  const last = useRef<{ name: string; result: JourneyStructure } | null>(null);
   return useMemo(() => {
     const previous = last.current;
     if (
       previous !== null &&
       previous.name === meta.name &&
-      isSameStructure(previous.graph, graph)
+      isSameStructure(previous.result.graph, graph)
     ) {
-      return previous.validation;
+      return previous.result;
     }
-    const validation = validateCanvas(toDocument(meta, graph));
-    last.current = { graph, name: meta.name, validation };
-    return validation;
+    const result = { graph, validation: validateCanvas(toDocument(meta, graph)) };
+    last.current = { name: meta.name, result };
+    return result;
   }, [meta, graph]);
+}
+
+/**
+ * The verdict, and the graph as it was when the structure last changed: what the inspector and
+ * the outcome lists read (ids, data, edges), which a drag does not change. Its positions may
+ * be stale; nothing that reads it uses them.
+ */
+export interface JourneyStructure {
+  graph: CanvasGraph;
+  validation: CanvasValidation;
 }
 
 function isSameStructure(a: CanvasGraph, b: CanvasGraph): boolean {
