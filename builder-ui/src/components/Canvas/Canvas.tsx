@@ -8,6 +8,11 @@ import { PALETTE_MIME } from '../Palette/Palette.js';
 import { type ShortcutAction, shortcutOf } from './shortcuts.js';
 
 const DELETE_KEYS = ['Backspace', 'Delete'];
+
+function onDragOver(event: DragEvent): void {
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'move';
+}
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 
 interface CanvasProps {
@@ -76,17 +81,24 @@ export function Canvas(props: CanvasProps): JSX.Element {
     return () => window.removeEventListener('keydown', onKeyDown);
   }, []);
 
-  const onDrop = (event: DragEvent) => {
-    const type = event.dataTransfer.getData(PALETTE_MIME);
-    if (!(type in NODE_TYPES)) {
-      return;
-    }
-    event.preventDefault();
-    editor.addNode(
-      type as NodeType,
-      flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }),
-    );
-  };
+  // Every prop handed to React Flow keeps its identity across renders: a new function or
+  // object per render would make React Flow update its store on every drag frame.
+  const { addNode, beginAction } = editor;
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(PALETTE_MIME);
+      if (!(type in NODE_TYPES)) {
+        return;
+      }
+      event.preventDefault();
+      addNode(type as NodeType, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    },
+    [addNode, flow],
+  );
+  const onBeforeDelete = useCallback(async () => {
+    beginAction();
+    return true;
+  }, [beginAction]);
 
   return (
     <section className="canvas" aria-label="Journey canvas" ref={region}>
@@ -100,21 +112,14 @@ export function Canvas(props: CanvasProps): JSX.Element {
         onReconnect={editor.onReconnect}
         onNodeDragStart={editor.beginAction}
         onSelectionDragStart={editor.beginAction}
-        onBeforeDelete={async () => {
-          editor.beginAction();
-          return true;
-        }}
+        onBeforeDelete={onBeforeDelete}
         onDrop={onDrop}
-        onDragOver={(event) => {
-          event.preventDefault();
-          event.dataTransfer.dropEffect = 'move';
-        }}
+        onDragOver={onDragOver}
         deleteKeyCode={DELETE_KEYS}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
         fitView
         minZoom={0.05}
-        proOptions={{ hideAttribution: false }}
       >
         <Background />
         <MiniMap pannable zoomable ariaLabel="Journey overview" />

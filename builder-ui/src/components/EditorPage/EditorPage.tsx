@@ -1,5 +1,13 @@
 import { useReactFlow } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import {
+  type JSX,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { JourneyDocument } from '../../../../engine/journey/journey.schema.js';
 import type { NodeType } from '../../../../engine/journey/nodes.schema.js';
 import { api, type JourneySummary } from '../../api/client.js';
@@ -40,7 +48,10 @@ export function EditorPage(props: {
   const [simulation, setSimulation] = useState<SimulationView | null>(null);
   const [changes, setChanges] = useState<string[] | null>(null);
   const [versionsSeen, setVersionsSeen] = useState(0);
-  const structure = useJourneyValidation(meta, editor.graph);
+  // Validation runs on a deferred copy of the graph: the canvas paints first (a big journey
+  // opens sooner, a drag frame never waits for the validator) and the problems follow.
+  const deferredGraph = useDeferredValue(editor.graph);
+  const structure = useJourneyValidation(meta, deferredGraph);
   const { validation } = structure;
   // Save, publish and simulate read the graph when asked, not on every drag frame.
   const latest = useRef({ meta, graph: editor.graph });
