@@ -143,6 +143,10 @@ describe.skipIf(!hasFixtures)('the builder, end to end in Chromium', () => {
       .toContain('published v1');
     await page.getByTestId('version-list').getByText('v1 by anonymous').waitFor();
     await snap(page, '4-published');
+
+    await page.getByRole('button', { name: 'Restore v1 into the draft' }).click();
+    await expect.poll(() => page.getByTestId('message').innerText()).toContain('restored');
+    expect(await builder.edgeCount()).toBe(3);
   });
 
   it('runs the published journey for a FHIR appointment and delivers the email', async () => {

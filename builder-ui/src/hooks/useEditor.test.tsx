@@ -83,4 +83,18 @@ describe('useEditor', () => {
     act(() => result.current.undo());
     expect(result.current.graph.edges.map((e) => e.target)).toEqual([first]);
   });
+
+  it('restores another graph as one undoable step', () => {
+    const { result } = renderHook(() => useEditor());
+    act(() => {
+      result.current.addNode('exit', { x: 0, y: 0 });
+    });
+    const before = result.current.graph;
+
+    act(() => result.current.restore({ nodes: [], edges: [] }));
+    expect(result.current.graph.nodes).toHaveLength(0);
+    act(() => result.current.undo());
+
+    expect(result.current.graph).toBe(before);
+  });
 });

@@ -33,6 +33,8 @@ export interface Editor {
   /** Whether the graph changed since it was loaded or last marked saved. */
   isDirty: boolean;
   load: (graph: CanvasGraph) => void;
+  /** Replaces the graph as one undoable step (restoring an old version into the draft). */
+  restore: (graph: CanvasGraph) => void;
   markSaved: () => void;
   onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
   onEdgesChange: (changes: EdgeChange[]) => void;
@@ -76,6 +78,7 @@ export function useEditor(): Editor {
         setHistory(initHistory(loaded));
         setSavedGraph(loaded);
       },
+      restore: (restored: CanvasGraph) => apply(() => restored, true),
       onNodesChange: (changes: NodeChange<CanvasNode>[]) =>
         apply((g) => ({ ...g, nodes: applyNodeChanges(changes, g.nodes) }), false),
       onEdgesChange: (changes: EdgeChange[]) =>

@@ -135,6 +135,17 @@ export function EditorPage(props: {
     }
   };
 
+  // Restoring is one undoable step on the canvas; nothing is saved until the designer saves.
+  const restoreVersion = async (version: number) => {
+    if (props.journeyId === null) {
+      return;
+    }
+    const found = await api.version(props.journeyId, version);
+    editor.restore(toCanvas(found.graph));
+    setMeta({ name: found.graph.name, description: found.graph.description });
+    setMessage(`Version ${version} restored into the draft; save to keep it, or undo.`);
+  };
+
   const unpublish = async () => {
     if (props.journeyId === null) {
       return;
@@ -261,7 +272,11 @@ export function EditorPage(props: {
             onResult={setSimulation}
           />
           {props.journeyId !== null ? (
-            <VersionList journeyId={props.journeyId} refresh={versionsSeen} />
+            <VersionList
+              journeyId={props.journeyId}
+              refresh={versionsSeen}
+              onRestore={(version) => void restoreVersion(version)}
+            />
           ) : null}
         </aside>
         {changes !== null ? (

@@ -2,7 +2,11 @@ import { useEffect, useState, type JSX } from 'react';
 import { api, type VersionSummary } from '../../api/client.js';
 
 /** Who published each version of a journey, and when. */
-export function VersionList(props: { journeyId: string; refresh: number }): JSX.Element {
+export function VersionList(props: {
+  journeyId: string;
+  refresh: number;
+  onRestore: (version: number) => void;
+}): JSX.Element {
   const { journeyId, refresh } = props;
   const [versions, setVersions] = useState<VersionSummary[]>([]);
   const [publishedId, setPublishedId] = useState<string | null>(null);
@@ -26,7 +30,10 @@ export function VersionList(props: { journeyId: string; refresh: number }): JSX.
             {version.id === publishedId ? ' (published)' : ''}{' '}
             <a href={`${api.exportUrl(journeyId)}?version=${version.version}`} download>
               Export v{version.version}
-            </a>
+            </a>{' '}
+            <button type="button" onClick={() => props.onRestore(version.version)}>
+              Restore v{version.version} into the draft
+            </button>
           </li>
         ))}
       </ol>
