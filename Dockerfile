@@ -6,6 +6,8 @@ COPY package.json package-lock.json ./
 # Dev dependencies are kept: tsx compiles the TypeScript sources at start.
 RUN npm ci && npm cache clean --force
 COPY . .
+# npm ci ran before the sources were here, so its prepare step could not build the UI yet.
+RUN npm run build:ui
 RUN mkdir -p /var/lib/pathwell && chown node:node /var/lib/pathwell
 USER node
 EXPOSE 8080

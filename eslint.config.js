@@ -29,6 +29,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/**',
       'builder-ui/dist/**',
+      'builder-ui/dist-bench/**',
       '.pathwell/**',
       'test-results/**',
       '**/*.js',
@@ -46,7 +47,12 @@ export default tseslint.config(
     },
     plugins: { 'import-x': importX, 'react-hooks': reactHooks },
     settings: {
-      'import-x/resolver-next': [createTypeScriptImportResolver()],
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['tsconfig.json', 'builder-ui/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
       'import-x/ignore': ['node_modules'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       'import-x/extensions': ['.ts', '.tsx', '.js'],
@@ -164,7 +170,18 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    // The builder UI runs in the browser: its errors are shown to the designer, not thrown
+    // through the server's error middleware.
+    files: ['builder-ui/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['pg', 'express', 'nodemailer'], patterns: ['../../../server/*'] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', '**/*.test.tsx', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -23,6 +23,16 @@ export default defineConfig({
         },
       },
       {
+        // The builder UI's graph logic and components, in a browser-like DOM.
+        test: {
+          name: 'ui',
+          environment: 'jsdom',
+          sequence: { groupOrder: 0 },
+          include: ['builder-ui/src/**/*.test.{ts,tsx}'],
+          setupFiles: ['builder-ui/src/test-setup.ts'],
+        },
+      },
+      {
         test: {
           name: 'integration',
           environment: 'node',

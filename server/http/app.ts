@@ -36,6 +36,7 @@ import { journeyToolRoutes } from './routes/journey-tools.route.js';
 import { journeyImportRoute, journeyRoutes } from './routes/journeys.route.js';
 import { hl7HookRoute } from './routes/hl7-hook.route.js';
 import { verifyAddressRoutes } from './routes/verify-address.route.js';
+import { simulatorSamplesRoute } from './routes/simulator-samples.route.js';
 import { mountBuilderUi } from './static-ui.js';
 
 /** Webhook bodies up to this size are taken; a Synthea patient history is about 900 KB. */
@@ -64,6 +65,7 @@ export function routesOf(deps: ServerDeps): Route[] {
     ...journeyRoutes(deps),
     ...journeyPublishRoutes(deps),
     journeySimulateRoute(deps),
+    simulatorSamplesRoute(deps),
     journeyRunsRoute(deps),
     eventsRoute(deps),
     // EHR ingestion

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createOverlayStore } from './overlay-store.js';
+
+describe('createOverlayStore', () => {
+  it('keeps the same entry object for a node whose problems did not change', () => {
+    const store = createOverlayStore();
+    store.setProblems(
+      new Map([
+        ['a', ['one']],
+        ['b', ['two']],
+      ]),
+    );
+    const a = store.get('a');
+    const b = store.get('b');
+
+    store.setProblems(
+      new Map([
+        ['a', ['one']],
+        ['b', ['three']],
+      ]),
+    );
+
+    expect(store.get('a')).toBe(a);
+    expect(store.get('b')).not.toBe(b);
+    expect(store.get('b').problems).toEqual(['three']);
+  });
+
+  it('combines problems and the simulated path, and tells subscribers', () => {
+    const store = createOverlayStore();
+    let calls = 0;
+    const stop = store.subscribe(() => {
+      calls += 1;
+    });
+
+    store.setPath(new Set(['a']));
+    store.setProblems(new Map([['a', ['x']]]));
+    stop();
+    store.setPath(new Set());
+
+    expect(calls).toBe(2);
+    expect(store.get('a')).toEqual({ problems: ['x'], isOnPath: false });
+    expect(store.get('zzz')).toEqual({ problems: [], isOnPath: false });
+  });
+});
