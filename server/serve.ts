@@ -5,6 +5,7 @@ import type { Config } from './config/config.js';
 import { loadKeyring } from './crypto/keyring.js';
 import { migrateUp } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
+import { bootstrapAccess } from './auth/bootstrap.js';
 import { initApp, shutdownApp } from './http/app.js';
 import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
 import { syncAllSchedules } from './journeys/schedule-sync.js';
@@ -49,6 +50,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     keyring,
   );
   const deps = { config, pool, keyring, temporal, log, ...mailerOf(config, pool, log) };
+  const setupLink = await bootstrapAccess(deps);
+  if (setupLink !== undefined) {
+    // The link is a credential: it goes to the terminal of whoever started Pathwell, never to
+    // the log (which may be shipped elsewhere).
+    process.stdout.write(
+      `No administrator yet. Set the password of admin@pathwell.localhost (once, within 24 hours): ${setupLink}\n`,
+    );
+  }
   const app = initApp(deps);
   const loop = startDispatcherLoop({ ...deps, orgTimeZone: config.orgTimeZone }, log);
   // A publish that could not reach Temporal left its schedule unstarted; starting makes it good.

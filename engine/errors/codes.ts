@@ -184,6 +184,54 @@ export const ERROR_CODES = {
     kind: 'user',
     title: 'The verification link is not known or has expired',
   },
+  // Access control.
+  authentication_required: {
+    status: 401,
+    kind: 'user',
+    title: 'Sign in or send an API token',
+  },
+  session_expired: { status: 401, kind: 'user', title: 'The session has expired' },
+  role_forbidden: {
+    status: 403,
+    kind: 'user',
+    title: 'Your role does not allow this',
+  },
+  csrf_token_invalid: {
+    status: 403,
+    kind: 'user',
+    title: 'The CSRF token is missing or does not match the session',
+  },
+  sign_in_failed: { status: 401, kind: 'user', title: 'The email or password is not right' },
+  sign_in_locked: {
+    status: 429,
+    kind: 'user',
+    title: 'Too many failed sign-ins; the account is locked for a while',
+  },
+  setup_token_unknown: {
+    status: 404,
+    kind: 'user',
+    title: 'The setup link is not known, was used, or has expired',
+  },
+  password_weak: { status: 422, kind: 'user', title: 'The password is too short' },
+  user_exists: { status: 409, kind: 'user', title: 'A user with that email exists' },
+  user_not_found: { status: 404, kind: 'user', title: 'No user has that id' },
+  mfa_required: {
+    status: 401,
+    kind: 'user',
+    title: 'A second factor is needed: a TOTP or recovery code',
+  },
+  mfa_code_invalid: { status: 401, kind: 'user', title: 'The TOTP or recovery code is not right' },
+  passkey_invalid: {
+    status: 401,
+    kind: 'user',
+    title: 'The passkey, its challenge or its signature could not be verified',
+  },
+  api_token_not_found: { status: 404, kind: 'user', title: 'No API token has that id' },
+  audit_actor_missing: {
+    status: 500,
+    kind: 'unexpected',
+    title: 'An audit row without an actor was refused',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /**

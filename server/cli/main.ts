@@ -7,6 +7,7 @@ import { startServer } from '../serve.js';
 import { startWorker } from '../worker/run-worker.js';
 import { addAuditCommands } from './audit-command.js';
 import { registerSourcesCommand } from './sources.js';
+import { registerUsersCommand } from './users-command.js';
 import { runStart } from './start.js';
 
 const program = new Command('pathwell')
@@ -65,6 +66,7 @@ program
 // Compliance core: audit verification and checkpoints.
 addAuditCommands(program);
 registerSourcesCommand(program);
+registerUsersCommand(program);
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {

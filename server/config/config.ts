@@ -50,6 +50,25 @@ export interface Config {
   hookRateLimit: number;
   /** Compliance core: consent, protection, DKIM, the relay, the portal and unsubscribe. */
   compliance: ComplianceConfig;
+  /** Accounts, sessions and API tokens. */
+  access: AccessConfig;
+}
+
+/** Access control's settings: see the README's configuration table. */
+export interface AccessConfig {
+  /** The first administrator, made on start when no user exists. */
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  /** Registered on first start as an admin-scoped API token. */
+  bootstrapToken: string | undefined;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  /** Sign-in attempts a second from one address (bursts of twice that). */
+  signInRateLimit: number;
+  /** Requests a second from one address to rate-limited public routes (patients' links). */
+  publicRateLimit: number;
+  /** Roles that count only in sessions opened with a passkey. */
+  passkeyRoles: string[];
 }
 
 /** The compliance core's settings (COMPLIANCE.md): see the README's configuration table. */
@@ -144,6 +163,24 @@ const EnvSchema = z.object({
     .regex(/^\s*[^\s,]+(\s*,\s*[^\s,]+)*\s*$/, 'Write host[:port] entries, comma-separated')
     .optional(),
   PATHWELL_SENSITIVE_LEXICON_FILE: z.string().min(1).optional(),
+  // Access control.
+  PATHWELL_ADMIN_EMAIL: z.email().optional(),
+  PATHWELL_ADMIN_PASSWORD: z.string().min(12, 'Use at least 12 characters').optional(),
+  PATHWELL_BOOTSTRAP_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,256}$/, 'Use at least 32 printable characters without spaces')
+    .optional(),
+  PATHWELL_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1_440).default(15),
+  PATHWELL_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  PATHWELL_SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
+  PATHWELL_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  PATHWELL_PASSKEY_ROLES: z
+    .string()
+    .regex(
+      /^\s*((admin|designer|publisher|operator|auditor|viewer)\s*(,\s*|$))*$/,
+      'Write role names (admin, designer, publisher, operator, auditor, viewer), comma-separated',
+    )
+    .optional(),
 });
 
 function booleanSetting(fallback: boolean) {
@@ -204,6 +241,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mllpPort: mllpPortOf(values.PATHWELL_MLLP_PORT, values.PATHWELL_MODE),
     mllpHost: values.PATHWELL_MLLP_HOST,
     hookRateLimit: values.PATHWELL_HOOK_RATE_LIMIT,
+    access: {
+      adminEmail: values.PATHWELL_ADMIN_EMAIL,
+      adminPassword: values.PATHWELL_ADMIN_PASSWORD,
+      bootstrapToken: values.PATHWELL_BOOTSTRAP_TOKEN,
+      sessionIdleMinutes: values.PATHWELL_SESSION_IDLE_MINUTES,
+      sessionMaxHours: values.PATHWELL_SESSION_MAX_HOURS,
+      signInRateLimit: values.PATHWELL_SIGN_IN_RATE_LIMIT,
+      publicRateLimit: values.PATHWELL_PUBLIC_RATE_LIMIT,
+      // TODO: development defaults to no passkey roles only because no UI exists yet to enrol a
+      // passkey in (the first admin would be locked out of admin work); once the builder UI
+      // has a passkey screen, default to `admin` in development too.
+      passkeyRoles: (
+        values.PATHWELL_PASSKEY_ROLES ?? (values.PATHWELL_MODE === 'production' ? 'admin' : '')
+      )
+        .split(',')
+        .map((role) => role.trim())
+        .filter((role) => role !== ''),
+    },
   };
   if (config.mode === 'production') {
     assertProductionSafe(config);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { AppError } from '../../engine/errors/app-error.js';
 import { canonicalJson } from '../../engine/util/canonical-json.js';
 import { sha256Hex } from '../../engine/util/hash.js';
 import { type Pool, type Queryable, withTransaction } from './pool.js';
@@ -49,6 +50,14 @@ export function auditRowHash(row: Omit<AuditRow, 'hash'>): string {
  *   transaction (the event then commits or rolls back with the caller's work)
  */
 export async function appendAudit(db: Pool | Queryable, entry: AuditEntry): Promise<AuditRow> {
+  // COMPLIANCE.md §3: every row names who acted. A row without an actor is a bug to fix, so
+  // it is refused rather than written anonymously.
+  if (typeof entry.actorId !== 'string' || entry.actorId.trim() === '' || !entry.actorType) {
+    throw new AppError(
+      'audit_actor_missing',
+      `The audit event "${entry.action}" names no actor; pass actorId and actorType.`,
+    );
+  }
   if (db instanceof pg.Pool) {
     return withTransaction(db, (client) => appendInTransaction(client, entry));
   }

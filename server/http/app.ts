@@ -1,12 +1,17 @@
 import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { AppError, isAppError } from '../../engine/errors/app-error.js';
 import { errorFacts } from '../log/logger.js';
 import type { ServerDeps } from '../server-deps.js';
+import { accessGuard } from './access-guard.js';
 import { buildOpenApi } from './openapi.js';
 import { problemOf, sendProblem } from './problem.js';
 import type { Route } from './route.js';
+import { apiTokenRoutes } from './routes/api-tokens.route.js';
 import { auditRoutes } from './routes/audit.route.js';
+import { authRoutes } from './routes/auth.route.js';
+import { breakGlassRoutes } from './routes/break-glass.route.js';
 import { authorizationRoutes } from './routes/authorizations.route.js';
 import { bounceRoutes } from './routes/bounces.route.js';
 import { codecRoutes } from './routes/codec.route.js';
@@ -16,10 +21,14 @@ import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
 import { patientConsentRoutes } from './routes/patient-consent.route.js';
 import { pgpKeyRoutes } from './routes/pgp-keys.route.js';
+import { mfaRoutes } from './routes/mfa.route.js';
+import { passkeyRoutes } from './routes/passkeys.route.js';
 import { portalRoutes } from './routes/portal.route.js';
+import { setupRoutes } from './routes/setup.route.js';
 import { suppressionRoutes } from './routes/suppressions.route.js';
 import { templateLintRoute } from './routes/template-lint.route.js';
 import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.route.js';
+import { userRoutes } from './routes/users.route.js';
 import { journeyPublishRoutes } from './routes/journey-publish.route.js';
 import { journeyRunsRoute } from './routes/journey-runs.route.js';
 import { journeySimulateRoute } from './routes/journey-simulate.route.js';
@@ -66,6 +75,14 @@ export function routesOf(deps: ServerDeps): Route[] {
     ...bounceRoutes(deps),
     templateLintRoute(deps),
     ...verifyAddressRoutes(deps),
+    // Access control: sign-in and sessions, setup links, users, API tokens.
+    ...authRoutes(deps),
+    ...mfaRoutes(deps),
+    ...passkeyRoutes(deps),
+    ...breakGlassRoutes(deps),
+    ...setupRoutes(deps),
+    ...userRoutes(deps),
+    ...apiTokenRoutes(deps),
   ];
 }
 
@@ -77,15 +94,22 @@ export function initApp(deps: ServerDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(securityHeaders());
   const routes = routesOf(deps);
 
   for (const route of routes) {
     const parse = route.isRawBody
       ? express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT })
       : express.json({ limit: route.bodyLimit ?? '1mb' });
-    app[route.method](route.path, parse, (req: Request, res: Response, next: NextFunction) => {
-      route.handler(req, res).catch(next);
-    });
+    // The access check runs before the body is read: a refused caller costs no parsing.
+    app[route.method](
+      route.path,
+      accessGuard(deps, route),
+      parse,
+      (req: Request, res: Response, next: NextFunction) => {
+        route.handler(req, res).catch(next);
+      },
+    );
   }
   const openApi = buildOpenApi([...routes, openApiRouteSpec()], {
     version: process.env.npm_package_version ?? '0.1.0',
@@ -112,6 +136,28 @@ export async function shutdownApp(server: Server): Promise<void> {
   await new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
+  });
+}
+
+// helmet's headers on every answer; the builder UI's policy allows only its own scripts, styles
+// and API. Server-rendered pages (portal, unsubscribe, setup) set a stricter policy of their own.
+function securityHeaders() {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
   });
 }
 

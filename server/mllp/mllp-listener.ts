@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { buildAck } from '../../engine/events/hl7/ack.js';
 import { mllpSources, type Source } from '../db/sources.store.js';
 import { isLoopbackAddress, LOCAL_SOURCE } from '../http/webhook-access.js';
@@ -25,6 +26,8 @@ export interface MllpOptions {
 const PEERS_CACHE_MS = 5_000;
 // A connection that sends nothing for this long is closed; interface engines reconnect.
 const IDLE_TIMEOUT_MS = 10 * 60_000;
+// How long stop() waits for messages in flight before it cuts their connections.
+const STOP_GRACE_MS = 5_000;
 
 /**
  * Starts the MLLP listener: HL7 v2 over TCP, each message framed `0x0B … 0x1C 0x0D` and
@@ -69,7 +72,11 @@ export async function startMllpListener(
       for (const socket of sockets) {
         socket.end();
       }
-      await Promise.allSettled([...inFlight]);
+      // Messages being stored get a moment to be answered; after that the peer must resend.
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        delay(STOP_GRACE_MS, undefined, { ref: false }),
+      ]);
       for (const socket of sockets) {
         socket.destroy();
       }
@@ -83,6 +90,9 @@ async function serve(
   socket: net.Socket,
   allowList: (address: string) => Promise<string | undefined>,
 ): Promise<void> {
+  // Listen for the end first: a peer can hang up while the allow-list is being read, and a
+  // close that happened before the listener was attached would leave this connection pending.
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
   const source = await allowList(address);
   if (source === undefined) {
@@ -108,7 +118,7 @@ async function serve(
       queue = queue.then(() => answer(deps, socket, source, message.toString('utf8')));
     }
   });
-  await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  await closed;
   await queue;
 }
 

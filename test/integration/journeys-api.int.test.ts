@@ -135,7 +135,7 @@ describe('the journeys API', () => {
       isNew: true,
       version: {
         version: 1,
-        publishedBy: 'anonymous',
+        publishedBy: expect.stringMatching(/^token:/),
         planHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
       schedule: { action: 'none' },
@@ -160,7 +160,7 @@ describe('the journeys API', () => {
       2, 1,
     ]);
     expect(versions.body.versions[1]).toMatchObject({
-      publishedBy: 'anonymous',
+      publishedBy: expect.stringMatching(/^token:/),
       publishedAt: expect.any(String),
     });
     const one = await api().get(`/api/journeys/${created.id}/versions/1`);

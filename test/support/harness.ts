@@ -12,6 +12,7 @@ import type { PostureSource } from '../../activities/posture/posture-source.js';
 import type { JourneyDocument } from '../../engine/journey/journey.schema.js';
 import { type Config, loadConfig } from '../../server/config/config.js';
 import { Keyring } from '../../server/crypto/keyring.js';
+import { createApiToken } from '../../server/db/api-tokens.store.js';
 import {
   createJourney,
   type JourneyVersion,
@@ -30,6 +31,7 @@ import {
   type TestSmtpOptions,
   type TestSmtpServer,
 } from './smtp-test-server.js';
+import { withCredentials } from './with-credentials.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -64,7 +66,15 @@ export interface Harness {
   masterKey: string;
   temporal: TemporalHandle;
   log: Logger;
+  /**
+   * The app as a caller with an admin API token sees it: requests without credentials get
+   * {@link adminToken} (hooks excepted). See {@link withCredentials}.
+   */
   app: express.Express;
+  /** The real app, for tests of access control itself. */
+  rawApp: express.Express;
+  /** An admin-scoped API token of this harness's database. */
+  adminToken: string;
   deps: ServerDeps;
   /** What the worker's activities run with (the DKIM key, the posture source, …). */
   activityDeps: ActivityDeps;
@@ -154,7 +164,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dkim: activityDeps.dkim,
   });
   const deps: ServerDeps = { config, pool, keyring, temporal, log, mailer };
-  const app = initApp(deps);
+  const rawApp = initApp(deps);
+  const { token: adminToken } = await createApiToken(pool, keyring, {
+    name: 'test-harness',
+    scopes: ['admin'],
+    createdBy: 'service:test-harness',
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
+  const app = withCredentials(rawApp, adminToken);
 
   let running: { worker: Worker; done: Promise<void>; connection: NativeConnection } | undefined;
   const children: ChildProcess[] = [];
@@ -195,6 +212,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     temporal,
     log,
     app,
+    rawApp,
+    adminToken,
     deps,
     activityDeps,
     smtp,
@@ -216,10 +235,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const child of children) {
         child.kill('SIGKILL');
       }
-      await stopWorker();
-      await temporal.connection.close();
-      await pool.end();
-      await smtp.close();
+      // Each step is time-boxed so a hang names its culprit instead of a bare hook timeout.
+      await within('stopping the worker', stopWorker());
+      await within('closing the Temporal connection', temporal.connection.close());
+      await within('ending the pool (a client was never released)', pool.end());
+      await within('closing the SMTP servers', smtp.close());
       const cleanup = new pg.Client({
         connectionString: `${environment.postgresBaseUrl}/postgres`,
       });
@@ -228,4 +248,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await cleanup.end();
     },
   };
+}
+
+async function within(step: string, work: Promise<void>, ms = 60_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`harness close: ${step} took over ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -7,7 +7,9 @@ import {
 } from '../../db/journey-drafts.store.js';
 import { loadVersion, publishJourney } from '../../db/journeys.store.js';
 import { syncSchedule } from '../../journeys/schedule-sync.js';
+import { actorOf } from '../../auth/principal.js';
 import type { ServerDeps } from '../../server-deps.js';
+import { requirePrincipal } from '../access-guard.js';
 import { parseRequest } from '../parse-request.js';
 import type { Route } from '../route.js';
 import { requireJourney } from './journeys.route.js';
@@ -17,10 +19,6 @@ import {
   problem,
   VersionSummarySchema,
 } from './journey-schemas.js';
-
-// TODO: there are no accounts yet, so every version is published by "anonymous". When access
-// control lands, publishing takes the signed-in designer's id (and needs a publisher's role).
-const PUBLISHED_BY = 'anonymous';
 
 const ScheduleSyncSchema = z
   .object({
@@ -72,7 +70,8 @@ function publishRoute(deps: ServerDeps): Route {
         res.json({ version: journey.publishedVersion, isNew: false, schedule });
         return;
       }
-      const version = await publishJourney(deps.pool, id, PUBLISHED_BY);
+      // The version records who published it: `user:<id>` or `token:<id>` (the audit actor).
+      const version = await publishJourney(deps.pool, id, actorOf(requirePrincipal(res)).actorId);
       const schedule = await syncSchedule(deps, id, version);
 
       deps.log.info(

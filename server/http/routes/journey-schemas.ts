@@ -21,7 +21,9 @@ export const VersionSummarySchema = z.object({
   id: z.string(),
   version: z.number().int(),
   planHash: z.string().describe('SHA-256 of the compiled plan'),
-  publishedBy: z.string().describe('Who published it; "anonymous" until access control lands'),
+  publishedBy: z
+    .string()
+    .describe('Who published it: `user:<id>` or `token:<id>` ("anonymous" before accounts)'),
   publishedAt: z.string(),
 });
 
