@@ -19,6 +19,7 @@ export function SignInScreen(props: {
   const [isBusy, setIsBusy] = useState(false);
   const codeInput = useRef<HTMLInputElement>(null);
   const errorId = useId();
+  const hintId = useId();
 
   useEffect(() => {
     if (needsCode) {
@@ -73,20 +74,24 @@ export function SignInScreen(props: {
           />
         </label>
         {needsCode ? (
-          <label>
-            Authenticator code
-            <input
-              ref={codeInput}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              required
-              value={code}
-              onChange={(event) => setCode(event.target.value)}
-            />
-            <span className="hint">
-              The 6-digit code from your authenticator app, or a recovery code.
-            </span>
-          </label>
+          <>
+            <label>
+              Authenticator code
+              <input
+                ref={codeInput}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                required
+                aria-describedby={hintId}
+                value={code}
+                onChange={(event) => setCode(event.target.value)}
+              />
+            </label>
+            <p className="hint" id={hintId}>
+              This account has a second factor: enter the 6-digit code from your authenticator app,
+              or a recovery code.
+            </p>
+          </>
         ) : null}
         <button type="submit" disabled={isBusy} data-testid="sign-in">
           {needsCode ? 'Verify and sign in' : 'Sign in'}
