@@ -31,7 +31,7 @@ function fillPassword(email: string, password: string): void {
 }
 
 function bodyOf(call: { init: RequestInit } | undefined): unknown {
-  return JSON.parse(String(call?.init.body));
+  return JSON.parse(call?.init.body as string);
 }
 
 describe('SignInScreen', () => {
