@@ -51,11 +51,16 @@ export function AuthGate(props: { children: ReactNode; auth?: AuthApi }): JSX.El
   }
   const session = state.kind === 'signed-in' ? state.session : (lastSession as Session);
   // A session that ran out mid-edit keeps the builder mounted (hidden) under the sign-in
-  // screen, so an unsaved draft survives signing in again.
+  // screen, so an unsaved draft survives signing in again. Keyed by user: someone else signing
+  // in on this tab gets a fresh builder, never the last user's draft.
   return (
     <SessionProvider value={session}>
       {state.kind === 'signed-out' ? signInScreen(state.notice) : null}
-      <div hidden={state.kind === 'signed-out'} className="signed-in">
+      <div
+        key={session.userId ?? session.tokenId}
+        hidden={state.kind === 'signed-out'}
+        className="signed-in"
+      >
         <AccountMenu
           session={session}
           auth={auth}
