@@ -71,4 +71,21 @@ describe('AuthGate', () => {
 
     expect(await screen.findByRole('button', { name: 'New journey' })).toBeTruthy();
   });
+
+  it('signs out everywhere from the account menu and drops the builder', async () => {
+    const auth = fakeAuth({ userId: 'u4', roles: ['publisher'], csrfToken: 'c' });
+    render(
+      <AuthGate auth={auth}>
+        <Builder />
+      </AuthGate>,
+    );
+    await screen.findByRole('button', { name: 'Reload' });
+
+    fireEvent.click(screen.getByText('Account'));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out everywhere' }));
+
+    expect((await screen.findByRole('status')).textContent).toContain('2 sessions ended');
+    expect(auth.signOutEverywhere).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole('button', { name: 'Reload' })).toBeNull();
+  });
 });
