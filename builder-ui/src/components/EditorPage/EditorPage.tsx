@@ -40,7 +40,9 @@ export function EditorPage(props: {
   onSaved: (id: string) => void;
   onClose: () => void;
 }): JSX.Element {
-  // Hidden, not guarded: the server refuses a role's missing permission on its own.
+  // Hidden, not guarded: the server refuses a role's missing permission on its own. Known
+  // shortcoming: without `edit` the canvas, palette and inspector still change the local copy
+  // (nothing can be saved); a read-only canvas is not built.
   const mayEdit = useCan('edit');
   const mayPublish = useCan('publish');
   const editor = useEditor();
