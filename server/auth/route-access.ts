@@ -134,6 +134,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'GET /api/journeys/:id/versions': ANY_ROLE,
   'GET /api/journeys/:id/versions/:version': ANY_ROLE,
   'POST /api/journeys/:id/simulate': roles('designer', 'publisher'),
+  // Synthetic fixture appointments for the simulator: whoever may simulate may list them.
   'GET /api/simulator/samples': roles('designer', 'publisher'),
   'POST /api/journeys/:id/runs': RUNS,
   'POST /api/templates/lint': DESIGN,

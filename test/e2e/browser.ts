@@ -29,16 +29,21 @@ export function buildUi(): void {
   );
 }
 
-/** Serves an Express app on a free local port; resolves with its base URL and a closer. */
+/**
+ * Serves an Express app on a local port (a free one unless given); resolves with its base URL
+ * and a closer. The URL names `localhost`, not an address: WebAuthn refuses an IP as the
+ * relying party, and browsers count localhost as a secure context for the Secure cookie.
+ */
 export async function serve(
   app: express.Express,
+  port = 0,
 ): Promise<{ baseUrl: string; close: () => Promise<void> }> {
   const server = await new Promise<ReturnType<express.Express['listen']>>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
   });
-  const { port } = server.address() as AddressInfo;
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://localhost:${bound}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

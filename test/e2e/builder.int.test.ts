@@ -1,13 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import getPort from 'get-port';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasFixtures, reminderBundle } from '../support/fixtures.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { runResult, startedRuns } from '../support/runs.js';
+import { createStaff, STAFF_PASSWORD } from '../support/staff.js';
 import { ARTIFACTS, buildUi, openBrowser, serve, snap } from './browser.js';
 import { BuilderPage } from './builder-page.js';
+import { SignInPage } from './sign-in-page.js';
 
 const HOUR = 3_600_000;
 // The reminder goes 24 h before the start; this margin makes the run wait a few seconds.
@@ -24,20 +27,44 @@ describe.skipIf(!hasFixtures)('the builder, end to end in Chromium', () => {
   let page: Page;
   let errors: string[];
   let builder: BuilderPage;
+  let signIn: SignInPage;
+  let designer: { userId: string; email: string };
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     buildUi();
-    harness = await startHarness();
-    server = await serve(harness.app);
+    // The passkey's relying party is the public URL, so the port is chosen before the server
+    // starts. The browser talks to the real app (no harness token): it has to sign in.
+    const port = await getPort();
+    harness = await startHarness({ env: { PATHWELL_PUBLIC_URL: `http://localhost:${port}` } });
+    server = await serve(harness.rawApp, port);
     ({ browser, page, errors } = await openBrowser());
     builder = new BuilderPage(page);
+    signIn = new SignInPage(page);
+    designer = await createStaff(harness, ['designer', 'publisher']);
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
     await harness?.close();
+  });
+
+  it('signs in with a password, adds a passkey, signs out and signs in with it', async () => {
+    await signIn.addVirtualAuthenticator();
+    await page.goto(`${server.baseUrl}/`);
+    await page.getByTestId('sign-in-passkey').waitFor();
+    expect(await page.getByTestId('new-journey').count()).toBe(0);
+
+    await signIn.withPassword(designer.email, STAFF_PASSWORD);
+    expect(await signIn.addPasskey()).toContain('Passkey added');
+    await signIn.signOut();
+    expect(await signIn.sessionUserId()).toBeUndefined();
+    await snap(page, '0-sign-in');
+
+    await signIn.withPasskey();
+    expect(await signIn.sessionUserId()).toBe(designer.userId);
+    await page.getByTestId('new-journey').waitFor();
   });
 
   it('draws the appointment reminder on an empty canvas', async () => {
@@ -141,7 +168,7 @@ describe.skipIf(!hasFixtures)('the builder, end to end in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('journey-status').innerText())
       .toContain('published v1');
-    await page.getByTestId('version-list').getByText('v1 by anonymous').waitFor();
+    await page.getByTestId('version-list').getByText(`v1 by user:${designer.userId}`).waitFor();
     await snap(page, '4-published');
 
     await page.getByRole('button', { name: 'Restore v1 into the draft' }).click();

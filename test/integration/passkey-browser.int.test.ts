@@ -6,8 +6,9 @@ import { type Harness, startHarness } from '../support/harness.js';
 import { signedInStaff } from '../support/staff.js';
 
 // A real browser's WebAuthn against the real server: Chromium's virtual authenticator (CDP
-// WebAuthn domain) makes and uses the passkey, as a platform authenticator would. There is no
-// sign-in screen yet, so the page is the builder UI's and the calls are made from it.
+// WebAuthn domain) makes and uses the passkey, as a platform authenticator would. The calls
+// are made by hand from a page the server serves, to check the raw ceremony; the builder's
+// sign-in screen does the same through @simplewebauthn/browser in test/e2e/builder.int.test.ts.
 describe('passkeys in Chromium (virtual authenticator)', () => {
   let h: Harness;
   let server: Server;

@@ -16,12 +16,21 @@ export interface Staff {
   csrfToken: string;
 }
 
-/** Creates a user with these roles (fresh email) and signs them in through the real route. */
-export async function signedInStaff(h: Harness, roles: Role[]): Promise<Staff> {
+/** Creates a user with these roles, a fresh email and {@link STAFF_PASSWORD}. */
+export async function createStaff(
+  h: Harness,
+  roles: Role[],
+): Promise<{ userId: string; email: string }> {
   const email = `${roles.join('-')}-${randomBytes(4).toString('hex')}@staff.example`;
   const passwordHash = await hashPassword(STAFF_PASSWORD);
   const { id } = await createUser(h.pool, h.keyring, { email, roles, passwordHash });
-  return { userId: id, email, ...(await signIn(h, email)) };
+  return { userId: id, email };
+}
+
+/** Creates a user with these roles (fresh email) and signs them in through the real route. */
+export async function signedInStaff(h: Harness, roles: Role[]): Promise<Staff> {
+  const staff = await createStaff(h, roles);
+  return { ...staff, ...(await signIn(h, staff.email)) };
 }
 
 /** Signs in an existing user; returns the session cookie (`name=value`) and CSRF token. */

@@ -49,12 +49,40 @@ export class ApiError extends Error {
   }
 }
 
-// Every request goes through here, so the sign-in and CSRF headers access control will need are
-// added in one place.
-async function request<TBody>(method: string, path: string, body?: unknown): Promise<TBody> {
-  const init: RequestInit = { method, headers: { accept: 'application/json' } };
+// The session's CSRF token (from the sign-in or session answer) and who hears of a 401. Kept in
+// memory only: a reload asks `GET /api/auth/session` again, so nothing lands in storage.
+const session: { csrfToken: string | undefined; onUnauthorized: (() => void) | undefined } = {
+  csrfToken: undefined,
+  onUnauthorized: undefined,
+};
+
+/** Remembers the CSRF token the server gave this session (undefined when signed out). */
+export function setCsrfToken(token: string | undefined): void {
+  session.csrfToken = token;
+}
+
+/** Who is told when any call answers 401, so the sign-in screen can come back. */
+export function onUnauthorized(listener: (() => void) | undefined): void {
+  session.onUnauthorized = listener;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+// Every request goes through here, so the session cookie and the CSRF header are sent in one
+// place. The server decides what a role may do; the UI's hidden buttons are only a courtesy.
+export async function request<TBody>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { isSignIn?: boolean } = {},
+): Promise<TBody> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (!SAFE_METHODS.has(method) && session.csrfToken !== undefined) {
+    headers['x-csrf-token'] = session.csrfToken;
+  }
+  const init: RequestInit = { method, headers, credentials: 'same-origin' };
   if (body !== undefined) {
-    init.headers = { ...init.headers, 'content-type': 'application/json' };
+    headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
@@ -62,6 +90,10 @@ async function request<TBody>(method: string, path: string, body?: unknown): Pro
   const parsed: unknown = text === '' ? undefined : JSON.parse(text);
   if (!response.ok) {
     const problem = (parsed ?? {}) as { code?: string; detail?: string; title?: string };
+    // A refused sign-in is the sign-in screen's own answer, not a lost session.
+    if (response.status === 401 && options.isSignIn !== true) {
+      session.onUnauthorized?.();
+    }
     throw new ApiError(
       response.status,
       problem.code ?? 'unknown',

@@ -1,5 +1,6 @@
 import { useEffect, useState, type JSX } from 'react';
 import { api, type JourneySummary } from '../../api/client.js';
+import { useCan } from '../../auth/session-context.js';
 
 /** Every journey with its status and published version; open one, start one, or import one. */
 export function JourneyList(props: {
@@ -7,6 +8,7 @@ export function JourneyList(props: {
   onNew: () => void;
   onImported: (id: string) => void;
 }): JSX.Element {
+  const mayEdit = useCan('edit');
   const [journeys, setJourneys] = useState<JourneySummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -29,20 +31,22 @@ export function JourneyList(props: {
   return (
     <main className="journey-list">
       <h1>Journeys</h1>
-      <div className="toolbar">
-        <button type="button" onClick={props.onNew} data-testid="new-journey">
-          New journey
-        </button>
-        <label className="button">
-          Import JSON
-          <input
-            type="file"
-            accept="application/json,.json"
-            className="visually-hidden"
-            onChange={(event) => void onImport(event.target.files?.[0])}
-          />
-        </label>
-      </div>
+      {mayEdit ? (
+        <div className="toolbar">
+          <button type="button" onClick={props.onNew} data-testid="new-journey">
+            New journey
+          </button>
+          <label className="button">
+            Import JSON
+            <input
+              type="file"
+              accept="application/json,.json"
+              className="visually-hidden"
+              onChange={(event) => void onImport(event.target.files?.[0])}
+            />
+          </label>
+        </div>
+      ) : null}
       {error !== null ? <p className="warning">{error}</p> : null}
       {journeys === null ? <p>Loading…</p> : null}
       {journeys !== null && journeys.length === 0 ? <p>No journeys yet.</p> : null}
