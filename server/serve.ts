@@ -10,6 +10,7 @@ import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
 import { syncAllSchedules } from './journeys/schedule-sync.js';
 import type { Logger } from './log/logger.js';
 import { type MllpListener, startMllpListener } from './mllp/mllp-listener.js';
+import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { connectTemporal } from './temporal/temporal-client.js';
 import { loadDkimKey } from './config/dkim-key.js';
 import { type ServerMailer, serverMailer } from './mail/server-mailer.js';
@@ -48,6 +49,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     keyring,
   );
+  const registered = await ensureSearchAttributes(temporal.connection, config.temporalNamespace);
+  if (registered.length > 0) {
+    log.info({ registered }, 'Search attributes registered');
+  }
   const deps = { config, pool, keyring, temporal, log, ...mailerOf(config, pool, log) };
   const app = initApp(deps);
   const loop = startDispatcherLoop({ ...deps, orgTimeZone: config.orgTimeZone }, log);

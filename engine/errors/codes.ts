@@ -184,6 +184,14 @@ export const ERROR_CODES = {
     kind: 'user',
     title: 'The verification link is not known or has expired',
   },
+  run_not_found: { status: 404, kind: 'user', title: 'No run has that id' },
+  run_not_failed: { status: 409, kind: 'user', title: 'The run has not failed' },
+  run_not_running: { status: 409, kind: 'user', title: 'The run is not running' },
+  replay_step_missing: {
+    status: 409,
+    kind: 'user',
+    title: 'The version to replay on has no step with the failed step id',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /**

@@ -26,6 +26,7 @@ import { journeySimulateRoute } from './routes/journey-simulate.route.js';
 import { journeyToolRoutes } from './routes/journey-tools.route.js';
 import { journeyImportRoute, journeyRoutes } from './routes/journeys.route.js';
 import { hl7HookRoute } from './routes/hl7-hook.route.js';
+import { runRoutes } from './routes/runs.route.js';
 import { verifyAddressRoutes } from './routes/verify-address.route.js';
 import { mountBuilderUi } from './static-ui.js';
 
@@ -64,6 +65,8 @@ export function routesOf(deps: ServerDeps): Route[] {
     ...bounceRoutes(deps),
     templateLintRoute(deps),
     ...verifyAddressRoutes(deps),
+    // Operations: runs.
+    ...runRoutes(deps),
   ];
 }
 
