@@ -53,10 +53,12 @@ function failureOf(error: WorkflowFailedError): {
   }
   // Failed in the worker (non-determinism, an AppError in workflow code) or timed out: no step
   // is known, and a replay starts again from the plan's entry.
+  // Core reports non-determinism as a failure without a type, named in its message (TMPRL1100).
   const type = failure instanceof ApplicationFailure ? (failure.type ?? '') : '';
+  const isNondeterminism = /nondetermin|TMPRL1100/i.test(`${type} ${failure?.message ?? ''}`);
   return {
     info: {
-      type: /nondetermin/i.test(type) ? 'nondeterminism' : type || 'workflow_failed',
+      type: isNondeterminism ? 'nondeterminism' : type || 'workflow_failed',
       failedNode: null,
       message:
         'The run failed outside its steps (the workflow code or its history); fix the cause, then replay it from the start.',

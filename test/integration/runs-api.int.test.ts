@@ -1,0 +1,266 @@
+import path from 'node:path';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/create-activities.js';
+import type { JourneyVersion } from '../../server/db/journeys.store.js';
+import { EncryptionCodec } from '../../server/temporal/payload-codec.js';
+import { FAILURE_CONVERTER_PATH } from '../../server/temporal/temporal-client.js';
+import { WORKFLOW_FAILURE_ERROR_TYPES } from '../../server/worker/journey-worker.js';
+import { edges, journey, node, plainEmail } from '../fixtures/journeys.js';
+import { postPatientFirst } from '../support/compliance.js';
+import { hasFixtures } from '../support/fixtures.js';
+import { type Harness, startHarness } from '../support/harness.js';
+import { runResult } from '../support/runs.js';
+
+const withWait = journey(
+  'Two notes a day apart',
+  [
+    node('start', 'trigger.manual', {}),
+    node('first', 'send.email', plainEmail('First note from your care team')),
+    node('pause', 'wait.duration', { duration: { amount: 1, unit: 'days' } }),
+    node('second', 'send.email', plainEmail('Second note from your care team')),
+    node('done', 'exit', { outcome: 'completed' }),
+  ],
+  edges(
+    ['start', 'out', 'first'],
+    ['first', 'out', 'pause'],
+    ['pause', 'out', 'second'],
+    ['second', 'out', 'done'],
+  ),
+);
+
+const backToBack = journey(
+  'Two notes at once',
+  [
+    node('start', 'trigger.manual', {}),
+    node('first', 'send.email', plainEmail('Your first note')),
+    node('second', 'send.email', plainEmail('Your second note')),
+    node('done', 'exit', { outcome: 'completed' }),
+  ],
+  edges(['start', 'out', 'first'], ['first', 'out', 'second'], ['second', 'out', 'done']),
+);
+
+describe.skipIf(!hasFixtures)('the runs API', () => {
+  let harness: Harness;
+  let waiting: JourneyVersion;
+  let quick: JourneyVersion;
+  let patientId: string;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    waiting = await harness.publish(withWait);
+    quick = await harness.publish(backToBack);
+    patientId = (await postPatientFirst(harness, 'runs.patient@example.org')).patientId;
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const api = () => request(harness.app);
+
+  async function startRun(version: JourneyVersion): Promise<string> {
+    const response = await api()
+      .post(`/api/journeys/${version.journeyId}/runs`)
+      .send({ patientId });
+    expect(response.status).toBe(201);
+    return response.body.workflowId as string;
+  }
+
+  const timeline = async (workflowId: string) => (await api().get(`/api/runs/${workflowId}`)).body;
+
+  async function listed(query: Record<string, string>): Promise<string[]> {
+    const response = await api().get('/api/runs').query(query);
+    expect(response.status).toBe(200);
+    return response.body.runs.map((run: { workflowId: string }) => run.workflowId);
+  }
+
+  const messagesOf = (subject: string) =>
+    harness.smtp.messages.filter((message) => message.parsed.subject === subject);
+
+  it('lists a waiting run, shows its delivery and scheduled wait, and cancels it', async () => {
+    const workflowId = await startRun(waiting);
+
+    await expect
+      .poll(async () => (await timeline(workflowId)).at, { timeout: 30_000 })
+      .toBe('pause');
+    const running = await timeline(workflowId);
+    await expect
+      .poll(() => listed({ journeyId: waiting.journeyId, status: 'running' }), { timeout: 10_000 })
+      .toContain(workflowId);
+    expect(await listed({ patientId, versionId: waiting.id })).toContain(workflowId);
+    const cancel = await api().post(`/api/runs/${workflowId}/cancel`);
+    await expect
+      .poll(async () => (await timeline(workflowId)).status, { timeout: 30_000 })
+      .toBe('cancelled');
+    const cancelled = await timeline(workflowId);
+
+    expect(running).toMatchObject({ status: 'running', journeyId: waiting.journeyId, patientId });
+    expect(running.deliveries).toEqual([
+      expect.objectContaining({ stepId: 'first', state: 'accepted', smtpCode: 250 }),
+    ]);
+    expect(running.decisions).toContainEqual(
+      expect.objectContaining({ stepId: 'first', decision: 'allowed' }),
+    );
+    expect(running.scheduled).toHaveLength(1);
+    expect(running.scheduled[0].stepId).toBe('pause');
+    expect(Date.parse(running.scheduled[0].at) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(cancel.status).toBe(202);
+    expect(cancelled).toMatchObject({ outcome: expect.any(String), reason: 'operator_cancelled' });
+    await expect
+      .poll(() => listed({ journeyId: waiting.journeyId, status: 'cancelled' }), {
+        timeout: 10_000,
+      })
+      .toContain(workflowId);
+    expect(await listed({ journeyId: waiting.journeyId, status: 'running' })).not.toContain(
+      workflowId,
+    );
+  });
+
+  it('answers 409 to replaying a run that has not failed and to cancelling one that ended', async () => {
+    const workflowId = await startRun(quick);
+    await runResult(harness, workflowId);
+
+    const replay = await api().post(`/api/runs/${workflowId}/replay`).send({});
+    const cancel = await api().post(`/api/runs/${workflowId}/cancel`);
+    const missing = await api().get('/api/runs/run-nothing-here');
+    const badFilter = await api().get('/api/runs').query({ journeyId: "x' OR 1=1" });
+
+    expect(replay.status).toBe(409);
+    expect(replay.body.code).toBe('run_not_failed');
+    expect(cancel.status).toBe(409);
+    expect(cancel.body.code).toBe('run_not_running');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('run_not_found');
+    expect(badFilter.status).toBe(400);
+  });
+
+  it('fails a run whose send gives up, lists it at its step, and replays it from there', async () => {
+    // A harness of its own, whose SMTP server holds its answer to the first message: while it
+    // holds, the run's plan is pinned and its first send is under way, and the stored version
+    // is changed so the next send fails with a non-retryable internal_error (as a corrupted
+    // version would: the send activity reads its step from the database).
+    const h = await startHarness({ smtp: { holdAt: 'data-end' } });
+    try {
+      const version = await h.publish(backToBack);
+      const patient = (await postPatientFirst(h, 'runs.failing@example.org')).patientId;
+      const started = await request(h.app)
+        .post(`/api/journeys/${version.journeyId}/runs`)
+        .send({ patientId: patient });
+      const workflowId = started.body.workflowId as string;
+      const original = await h.pool.query<{ plan: unknown }>(
+        'SELECT plan FROM journey_versions WHERE id = $1',
+        [version.id],
+      );
+      await h.smtp.held;
+      await h.pool.query(
+        `UPDATE journey_versions SET plan = jsonb_set(plan, '{steps,second,kind}', '"exit"')
+         WHERE id = $1`,
+        [version.id],
+      );
+      h.smtp.release();
+      const read = async () => (await request(h.app).get(`/api/runs/${workflowId}`)).body;
+      const list = async (query: Record<string, string>) =>
+        (await request(h.app).get('/api/runs').query(query)).body.runs.map(
+          (run: { workflowId: string }) => run.workflowId,
+        );
+      await expect.poll(async () => (await read()).status, { timeout: 30_000 }).toBe('failed');
+      const failed = await read();
+      await expect
+        .poll(
+          () => list({ status: 'failed', failureType: 'internal_error', failedNode: 'second' }),
+          { timeout: 10_000 },
+        )
+        .toContain(workflowId);
+      await h.pool.query('UPDATE journey_versions SET plan = $2 WHERE id = $1', [
+        version.id,
+        original.rows[0]?.plan,
+      ]);
+
+      const replay = await request(h.app).post(`/api/runs/${workflowId}/replay`).send({});
+      const result = await runResult(h, workflowId);
+      const replayed = await read();
+
+      expect(failed.failure).toMatchObject({
+        type: 'internal_error',
+        failedNode: 'second',
+        cause: { type: 'internal_error' },
+      });
+      expect(replay.status).toBe(202);
+      expect(replay.body).toMatchObject({ mode: 'from_failed_step', fromStep: 'second' });
+      expect(result.outcome).toBe('completed');
+      expect(replayed).toMatchObject({ status: 'completed', replays: 1, failure: null });
+      const subjects = h.smtp.messages.map((message) => message.parsed.subject);
+      expect(subjects.sort()).toEqual(['Your first note', 'Your second note']);
+      expect(await list({ status: 'failed' })).not.toContain(workflowId);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('fails a run on non-determinism, and its replay finds the accepted send in the ledger', async () => {
+    const workflowId = await startRun(waiting);
+    await expect
+      .poll(async () => (await timeline(workflowId)).at, { timeout: 30_000 })
+      .toBe('pause');
+    const sentBefore = messagesOf('First note from your care team').length;
+    await harness.stopWorker();
+    const changed = await changedCodeWorker(harness);
+    const done = changed.worker.run();
+    // Any new workflow task makes the changed code replay the history.
+    await harness.temporal.client.workflow.getHandle(workflowId).signal('patientEvent', {
+      id: 'e1',
+      type: 'x.y',
+      source: 'test',
+      subject: { resourceType: 'Test', id: 't' },
+      patientId,
+      occurredAt: new Date().toISOString(),
+      data: {},
+    });
+    await expect
+      .poll(async () => (await timeline(workflowId)).status, { timeout: 60_000 })
+      .toBe('failed');
+    const failed = await timeline(workflowId);
+    changed.worker.shutdown();
+    await done;
+    await changed.connection.close();
+    await harness.startWorker();
+
+    const replay = await api().post(`/api/runs/${workflowId}/replay`).send({});
+    await expect
+      .poll(async () => (await timeline(workflowId)).at, { timeout: 30_000 })
+      .toBe('pause');
+    const resumed = await timeline(workflowId);
+
+    expect(failed.failure.type).toBe('nondeterminism');
+    expect(failed.failureType).toBe('nondeterminism');
+    expect(replay.status).toBe(202);
+    expect(replay.body.mode).toBe('from_start');
+    expect(messagesOf('First note from your care team')).toHaveLength(sentBefore);
+    expect(resumed.deliveries).toEqual([
+      expect.objectContaining({ stepId: 'first', state: 'accepted', attempts: 1 }),
+    ]);
+    expect(resumed.steps).toContainEqual(
+      expect.objectContaining({ stepId: 'first', reason: 'already_accepted' }),
+    );
+    expect((await api().post(`/api/runs/${workflowId}/cancel`)).status).toBe(202);
+  });
+});
+
+async function changedCodeWorker(h: Harness) {
+  const connection = await NativeConnection.connect({ address: h.config.temporalAddress ?? '' });
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue: h.config.taskQueue,
+    workflowsPath: path.resolve(import.meta.dirname, '../fixtures/nondeterministic.workflow.ts'),
+    activities: createActivities(h.activityDeps),
+    dataConverter: {
+      payloadCodecs: [new EncryptionCodec(h.keyring)],
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+    },
+    workflowFailureErrorTypes: WORKFLOW_FAILURE_ERROR_TYPES,
+  });
+  return { worker, connection };
+}
