@@ -4,6 +4,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/create-activities.js';
 import type { JourneyVersion } from '../../server/db/journeys.store.js';
+import type { RunPage } from '../../server/runs/list-runs.js';
+import type { RunTimeline } from '../../server/runs/run-timeline.js';
 import { EncryptionCodec } from '../../server/temporal/payload-codec.js';
 import { FAILURE_CONVERTER_PATH } from '../../server/temporal/temporal-client.js';
 import { WORKFLOW_FAILURE_ERROR_TYPES } from '../../server/worker/journey-worker.js';
@@ -68,12 +70,13 @@ describe.skipIf(!hasFixtures)('the runs API', () => {
     return response.body.workflowId as string;
   }
 
-  const timeline = async (workflowId: string) => (await api().get(`/api/runs/${workflowId}`)).body;
+  const timeline = async (workflowId: string): Promise<RunTimeline> =>
+    (await api().get(`/api/runs/${workflowId}`)).body as RunTimeline;
 
   async function listed(query: Record<string, string>): Promise<string[]> {
     const response = await api().get('/api/runs').query(query);
     expect(response.status).toBe(200);
-    return response.body.runs.map((run: { workflowId: string }) => run.workflowId);
+    return (response.body as RunPage).runs.map((run) => run.workflowId);
   }
 
   const messagesOf = (subject: string) =>
@@ -104,8 +107,8 @@ describe.skipIf(!hasFixtures)('the runs API', () => {
       expect.objectContaining({ stepId: 'first', decision: 'allowed' }),
     );
     expect(running.scheduled).toHaveLength(1);
-    expect(running.scheduled[0].stepId).toBe('pause');
-    expect(Date.parse(running.scheduled[0].at) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    expect(running.scheduled[0]?.stepId).toBe('pause');
+    expect(Date.parse(running.scheduled[0]?.at ?? '') - Date.now()).toBeGreaterThan(23 * 3_600_000);
     expect(cancel.status).toBe(202);
     expect(cancelled).toMatchObject({ outcome: expect.any(String), reason: 'operator_cancelled' });
     await expect
@@ -160,10 +163,11 @@ describe.skipIf(!hasFixtures)('the runs API', () => {
         [version.id],
       );
       h.smtp.release();
-      const read = async () => (await request(h.app).get(`/api/runs/${workflowId}`)).body;
+      const read = async () =>
+        (await request(h.app).get(`/api/runs/${workflowId}`)).body as RunTimeline;
       const list = async (query: Record<string, string>) =>
-        (await request(h.app).get('/api/runs').query(query)).body.runs.map(
-          (run: { workflowId: string }) => run.workflowId,
+        ((await request(h.app).get('/api/runs').query(query)).body as RunPage).runs.map(
+          (run) => run.workflowId,
         );
       await expect.poll(async () => (await read()).status, { timeout: 30_000 }).toBe('failed');
       const failed = await read();
@@ -233,7 +237,7 @@ describe.skipIf(!hasFixtures)('the runs API', () => {
       .toBe('pause');
     const resumed = await timeline(workflowId);
 
-    expect(failed.failure.type).toBe('nondeterminism');
+    expect(failed.failure?.type).toBe('nondeterminism');
     expect(failed.failureType).toBe('nondeterminism');
     expect(replay.status).toBe(202);
     expect(replay.body.mode).toBe('from_start');
