@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppError, isAppError } from '../../engine/errors/app-error.js';
 import { errorFacts } from '../log/logger.js';
+import { metricsOf, type ServerMetrics } from '../metrics/metrics.js';
 import type { ServerDeps } from '../server-deps.js';
 import { buildOpenApi } from './openapi.js';
 import { problemOf, sendProblem } from './problem.js';
@@ -14,6 +15,7 @@ import { devOutboxRoute } from './routes/dev-outbox.route.js';
 import { eventsRoute } from './routes/events.route.js';
 import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
+import { metricsRoute } from './routes/metrics.route.js';
 import { patientConsentRoutes } from './routes/patient-consent.route.js';
 import { pgpKeyRoutes } from './routes/pgp-keys.route.js';
 import { portalRoutes } from './routes/portal.route.js';
@@ -38,6 +40,7 @@ export function routesOf(deps: ServerDeps): Route[] {
   return [
     healthRoute(),
     readinessRoute(deps),
+    metricsRoute(deps),
     fhirHookRoute(deps),
     devOutboxRoute(deps),
     // Compliance core.
@@ -79,14 +82,21 @@ export function initApp(deps: ServerDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const routes = routesOf(deps);
+  const metrics = metricsOf(deps);
 
   for (const route of routes) {
     const parse = route.isRawBody
       ? express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT })
       : express.json({ limit: route.bodyLimit ?? '1mb' });
-    app[route.method](route.path, parse, (req: Request, res: Response, next: NextFunction) => {
-      route.handler(req, res).catch(next);
-    });
+    const observe = observed(metrics, route);
+    app[route.method](
+      route.path,
+      observe,
+      parse,
+      (req: Request, res: Response, next: NextFunction) => {
+        route.handler(req, res).catch(next);
+      },
+    );
   }
   const openApi = buildOpenApi([...routes, openApiRouteSpec()], {
     version: process.env.npm_package_version ?? '0.1.0',
@@ -114,6 +124,22 @@ export async function shutdownApp(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
+}
+
+// Counted under the route's template (`/m/:token`), never the path a caller sent.
+function observed(metrics: ServerMetrics, route: Route) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      metrics.observeRequest({
+        route: route.path,
+        method: route.method,
+        status: res.statusCode,
+        seconds: Number(process.hrtime.bigint() - start) / 1e9,
+      });
+    });
+    next();
+  };
 }
 
 function openApiRouteSpec(): Route {

@@ -135,6 +135,10 @@ function fromStep(details: FailedRunDetails): { state: RunState; recorded: numbe
 
 // The steps recorded before the failure stay in the trail, so the timeline keeps them and the
 // replay's own steps are numbered after them.
+// TODO: a run failed by non-determinism restarts at the plan's entry, so its waits are waited
+// again (a wait.duration from the replay's start); only the ledger keeps its sends from
+// repeating. Resuming at its step needs the state the worker could not report; recording each
+// step's state as the run goes (the send activity's progress report) would remove this.
 async function fromStart(
   db: Queryable,
   input: RunInput,
