@@ -10,6 +10,7 @@ import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
 import { syncAllSchedules } from './journeys/schedule-sync.js';
 import type { Logger } from './log/logger.js';
 import { type MllpListener, startMllpListener } from './mllp/mllp-listener.js';
+import { resumeBulkReplays } from './runs/bulk-replay.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { connectTemporal } from './temporal/temporal-client.js';
 import { loadDkimKey } from './config/dkim-key.js';
@@ -55,6 +56,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   }
   const deps = { config, pool, keyring, temporal, log, ...mailerOf(config, pool, log) };
   const app = initApp(deps);
+  // A bulk replay whose server stopped goes on here.
+  const resumed = await resumeBulkReplays({ ...deps, orgTimeZone: config.orgTimeZone }).catch(
+    () => 0,
+  );
+  if (resumed > 0) {
+    log.info({ resumed }, 'Bulk replays resumed');
+  }
   const loop = startDispatcherLoop({ ...deps, orgTimeZone: config.orgTimeZone }, log);
   // A publish that could not reach Temporal left its schedule unstarted; starting makes it good.
   const schedules = await syncAllSchedules(deps).catch(() => 0);

@@ -10,6 +10,7 @@ import type { Route } from './route.js';
 import { auditRoutes } from './routes/audit.route.js';
 import { authorizationRoutes } from './routes/authorizations.route.js';
 import { bounceRoutes } from './routes/bounces.route.js';
+import { bulkReplayRoutes } from './routes/bulk-replay.route.js';
 import { codecRoutes } from './routes/codec.route.js';
 import { devOutboxRoute } from './routes/dev-outbox.route.js';
 import { eventsRoute } from './routes/events.route.js';
@@ -68,7 +69,8 @@ export function routesOf(deps: ServerDeps): Route[] {
     ...bounceRoutes(deps),
     templateLintRoute(deps),
     ...verifyAddressRoutes(deps),
-    // Operations: runs.
+    // Operations: runs (the bulk paths are fixed, so they come first).
+    ...bulkReplayRoutes(deps),
     ...runRoutes(deps),
   ];
 }

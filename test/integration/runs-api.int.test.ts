@@ -43,6 +43,16 @@ const backToBack = journey(
   edges(['start', 'out', 'first'], ['first', 'out', 'second'], ['second', 'out', 'done']),
 );
 
+const single = journey(
+  'One note in bulk',
+  [
+    node('start', 'trigger.manual', {}),
+    node('note', 'send.email', plainEmail('Your note, sent in bulk')),
+    node('done', 'exit', { outcome: 'completed' }),
+  ],
+  edges(['start', 'out', 'note'], ['note', 'out', 'done']),
+);
+
 describe.skipIf(!hasFixtures)('the runs API', () => {
   let harness: Harness;
   let waiting: JourneyVersion;
@@ -250,7 +260,66 @@ describe.skipIf(!hasFixtures)('the runs API', () => {
     );
     expect((await api().post(`/api/runs/${workflowId}/cancel`)).status).toBe(202);
   });
+
+  it('reports failed runs in a dry run, then replays them all in a paced job with a report', async () => {
+    const version = await harness.publish(single);
+    const original = await harness.pool.query<{ plan: unknown }>(
+      'SELECT plan FROM journey_versions WHERE id = $1',
+      [version.id],
+    );
+    // The send activity renders the stored version's template: a broken one fails each send
+    // with the non-retryable template_render_failed, as a bad deployment would.
+    await harness.pool.query(
+      `UPDATE journey_versions
+       SET plan = jsonb_set(plan, '{steps,note,template,subject}', '"{% if %}"') WHERE id = $1`,
+      [version.id],
+    );
+    const ids = [await startRun(version), await startRun(version), await startRun(version)];
+    const filter = { journeyId: version.journeyId, failureType: 'template_render_failed' };
+    await expect
+      .poll(async () => (await listed({ ...filter, status: 'failed' })).length, {
+        timeout: 30_000,
+      })
+      .toBe(3);
+    await harness.pool.query('UPDATE journey_versions SET plan = $2 WHERE id = $1', [
+      version.id,
+      original.rows[0]?.plan,
+    ]);
+
+    const dryRun = await api().post('/api/runs/replay').send({ filter });
+    const started = await api()
+      .post('/api/runs/replay')
+      .send({ filter, dryRun: false, paceMs: 50 });
+    const jobId = started.body.jobId as string;
+    await expect
+      .poll(async () => ((await api().get(`/api/runs/replay/${jobId}`)).body as Job).state, {
+        timeout: 30_000,
+      })
+      .toBe('completed');
+    const job = (await api().get(`/api/runs/replay/${jobId}`)).body as Job;
+    const outcomes = await Promise.all(ids.map((id) => runResult(harness, id)));
+
+    expect(dryRun.status).toBe(200);
+    expect(dryRun.body).toMatchObject({ dryRun: true, total: 3, isTruncated: false });
+    expect(started.status).toBe(202);
+    expect(started.body.total).toBe(3);
+    expect(job.progress).toEqual({ total: 3, pending: 0, replayed: 3, skipped: 0, failed: 0 });
+    expect(job.report.map((item) => item.workflowId).sort()).toEqual([...ids].sort());
+    expect(outcomes.map((outcome) => outcome.outcome)).toEqual([
+      'completed',
+      'completed',
+      'completed',
+    ]);
+    expect(messagesOf('Your note, sent in bulk')).toHaveLength(3);
+    expect((await api().get(`/api/runs/replay/${crypto.randomUUID()}`)).status).toBe(404);
+  });
 });
+
+interface Job {
+  state: string;
+  progress: Record<string, number>;
+  report: Array<{ workflowId: string; state: string }>;
+}
 
 async function changedCodeWorker(h: Harness) {
   const connection = await NativeConnection.connect({ address: h.config.temporalAddress ?? '' });
