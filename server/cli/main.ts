@@ -6,6 +6,7 @@ import { createLogger } from '../log/logger.js';
 import { startServer } from '../serve.js';
 import { startWorker } from '../worker/run-worker.js';
 import { addAuditCommands } from './audit-command.js';
+import { registerRunsCommand } from './runs-command.js';
 import { registerSourcesCommand } from './sources.js';
 import { runStart } from './start.js';
 
@@ -65,6 +66,8 @@ program
 // Compliance core: audit verification and checkpoints.
 addAuditCommands(program);
 registerSourcesCommand(program);
+// Operations: runs.
+registerRunsCommand(program);
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {

@@ -1,4 +1,5 @@
-import { temporal } from '@temporalio/proto';
+// The package is CommonJS: its namespace is only reachable through the default export here.
+import proto from '@temporalio/proto';
 import type { Queryable } from '../db/pool.js';
 import type { TemporalHandle } from '../temporal/temporal-client.js';
 
@@ -57,8 +58,8 @@ export async function taskQueueBacklogSeconds(
   handle: TemporalHandle,
 ): Promise<Array<{ kind: 'workflow' | 'activity'; seconds: number }>> {
   const kinds = [
-    ['workflow', temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW],
-    ['activity', temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY],
+    ['workflow', proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW],
+    ['activity', proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY],
   ] as const;
   const ages: Array<{ kind: 'workflow' | 'activity'; seconds: number }> = [];
   for (const [kind, taskQueueType] of kinds) {

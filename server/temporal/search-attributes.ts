@@ -1,9 +1,10 @@
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// The package is CommonJS: its namespace is only reachable through the default export here.
+import proto from '@temporalio/proto';
 import { RUN_SEARCH_ATTRIBUTES } from '../../workflows/run-search-attributes.js';
 
 const INDEXED_TYPE = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KEYWORD: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
 } as const;
 
 /** `--search-attribute` flags that register Pathwell's search attributes on a dev server. */

@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +18,9 @@ import { postPatientFirst } from '../support/compliance.js';
 import { hasFixtures } from '../support/fixtures.js';
 import { type Harness, startHarness } from '../support/harness.js';
 import { runResult } from '../support/runs.js';
+
+const run = promisify(execFile);
+const BIN = path.resolve(import.meta.dirname, '../../bin/pathwell.js');
 
 const withWait = journey(
   'Two notes a day apart',
@@ -312,6 +319,65 @@ describe.skipIf(!hasFixtures)('the runs API', () => {
     ]);
     expect(messagesOf('Your note, sent in bulk')).toHaveLength(3);
     expect((await api().get(`/api/runs/replay/${crypto.randomUUID()}`)).status).toBe(404);
+  });
+
+  it('the CLI lists, shows and bulk-replays runs through the server, with a progress bar', async () => {
+    const version = await harness.publish({ ...single, name: 'One note from the CLI' });
+    const original = await harness.pool.query<{ plan: unknown }>(
+      'SELECT plan FROM journey_versions WHERE id = $1',
+      [version.id],
+    );
+    await harness.pool.query(
+      `UPDATE journey_versions
+       SET plan = jsonb_set(plan, '{steps,note,template,subject}', '"{% if %}"') WHERE id = $1`,
+      [version.id],
+    );
+    const ids = [await startRun(version), await startRun(version)];
+    await expect
+      .poll(async () => (await listed({ journeyId: version.journeyId, status: 'failed' })).length, {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    await harness.pool.query('UPDATE journey_versions SET plan = $2 WHERE id = $1', [
+      version.id,
+      original.rows[0]?.plan,
+    ]);
+    const server = harness.app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const cli = (...args: string[]) =>
+      run(process.execPath, [BIN, 'runs', '--url', url, ...args], { encoding: 'utf8' });
+
+    try {
+      const list = await cli(
+        'list',
+        '--journey',
+        version.journeyId,
+        '--status',
+        'failed',
+        '--json',
+      );
+      const show = await cli('show', ids[0] as string);
+      const dryRun = await cli('replay', '--journey', version.journeyId);
+      const bulk = await cli('replay', '--journey', version.journeyId, '--yes', '--pace', '10');
+      await Promise.all(ids.map((id) => runResult(harness, id)));
+      const refused = await cli('cancel', ids[0] as string).catch(
+        (error: { code: number; stderr: string }) => error,
+      );
+
+      expect(
+        (JSON.parse(list.stdout) as Array<{ workflowId: string }>).map((r) => r.workflowId).sort(),
+      ).toEqual([...ids].sort());
+      expect(show.stdout).toContain('failed: template_render_failed at note');
+      expect(dryRun.stdout).toContain('2 failed run(s) match.');
+      expect(dryRun.stdout).toContain('Dry run: add --yes to replay them.');
+      expect(bulk.stdout).toMatch(/Job [0-9a-f-]+: 2 replayed, 0 skipped, 0 failed\./);
+      expect(bulk.stderr).toContain('Replaying [');
+      expect(refused).toMatchObject({ code: 1 });
+      expect((refused as { stderr: string }).stderr).toContain('run_not_running');
+    } finally {
+      server.close();
+    }
   });
 });
 
