@@ -29,6 +29,7 @@ import { journeySimulateRoute } from './routes/journey-simulate.route.js';
 import { journeyToolRoutes } from './routes/journey-tools.route.js';
 import { journeyImportRoute, journeyRoutes } from './routes/journeys.route.js';
 import { hl7HookRoute } from './routes/hl7-hook.route.js';
+import { reportRoutes } from './routes/reports.route.js';
 import { runRoutes } from './routes/runs.route.js';
 import { verifyAddressRoutes } from './routes/verify-address.route.js';
 import { mountBuilderUi } from './static-ui.js';
@@ -72,6 +73,7 @@ export function routesOf(deps: ServerDeps): Route[] {
     // Operations: runs (the bulk paths are fixed, so they come first).
     ...bulkReplayRoutes(deps),
     ...runRoutes(deps),
+    ...reportRoutes(deps),
   ];
 }
 

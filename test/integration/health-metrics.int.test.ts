@@ -57,6 +57,53 @@ describe.skipIf(!hasFixtures)('health, readiness and metrics', () => {
     expect(text).not.toContain(started.body.workflowId as string);
   });
 
+  it('reports a version per node, with a blocked send by reason, and per domain, as JSON and CSV', async () => {
+    const version = await harness.publish({ ...note, name: 'One note, reported' });
+    const sent = (await postPatientFirst(harness, 'report.sent@example.org')).patientId;
+    const optedOut = (await postPatientFirst(harness, 'report.blocked@example.org')).patientId;
+    const optOut = await request(harness.app)
+      .post(`/api/patients/${optedOut}/opt-outs`)
+      .send({ purpose: 'treatment' });
+    expect(optOut.status).toBeLessThan(300);
+    for (const patientId of [sent, optedOut]) {
+      const started = await request(harness.app)
+        .post(`/api/journeys/${version.journeyId}/runs`)
+        .send({ patientId });
+      await runResult(harness, started.body.workflowId as string);
+    }
+
+    const report = await request(harness.app).get(`/api/reports/versions/${version.id}`);
+    const csv = await request(harness.app)
+      .get(`/api/reports/versions/${version.id}`)
+      .query({ format: 'csv' });
+    const domains = await request(harness.app)
+      .get('/api/reports/domains')
+      .query({ versionId: version.id });
+    const missing = await request(harness.app).get('/api/reports/versions/v_nothing');
+
+    expect(report.status).toBe(200);
+    expect(report.body.runs).toBe(2);
+    expect(report.body.nodes).toContainEqual({
+      nodeId: 'note',
+      kind: 'send.email',
+      entered: 2,
+      passed: 1,
+      blocked: 1,
+      blockedByReason: { channel_opt_out: 1 },
+      sentByMethod: { tls_verified: 1 },
+      accepted: 1,
+      bounced: 0,
+      unsubscribed: 0,
+    });
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.text).toContain('node_id,kind,entered,passed,blocked,blocked_by_reason');
+    expect(csv.text).toContain('note,send.email,2,1,1,channel_opt_out=1,tls_verified=1,1,0,0');
+    expect(domains.body.domains).toContainEqual(
+      expect.objectContaining({ domain: 'example.org', tls: 1, bounced: 0, bounceRate: 0 }),
+    );
+    expect(missing.status).toBe(404);
+  });
+
   it('is live and ready while the database, Temporal and the relay answer, and not without the relay', async () => {
     const live = await request(harness.app).get('/healthz');
     const ready = await request(harness.app).get('/readyz');
