@@ -379,6 +379,72 @@ describe.skipIf(!hasFixtures)('the runs API', () => {
       server.close();
     }
   });
+
+  it('replays on the newest version by node id, and refuses one that lacks the failed node', async () => {
+    const first = await harness.publish({ ...single, name: 'One note, then revised' });
+    const original = await harness.pool.query<{ plan: unknown }>(
+      'SELECT plan FROM journey_versions WHERE id = $1',
+      [first.id],
+    );
+    await harness.pool.query(
+      `UPDATE journey_versions
+       SET plan = jsonb_set(plan, '{steps,note,template,subject}', '"{% if %}"') WHERE id = $1`,
+      [first.id],
+    );
+    const [mapped, unmapped] = [await startRun(first), await startRun(first)];
+    await expect
+      .poll(async () => (await listed({ journeyId: first.journeyId, status: 'failed' })).length, {
+        timeout: 30_000,
+      })
+      .toBe(2);
+    await harness.pool.query('UPDATE journey_versions SET plan = $2 WHERE id = $1', [
+      first.id,
+      original.rows[0]?.plan,
+    ]);
+    const revise = async (document: typeof single) => {
+      await api().put(`/api/journeys/${first.journeyId}`).send(document).expect(200);
+      const published = await api().post(`/api/journeys/${first.journeyId}/publish`).expect(201);
+      return (published.body as { version: { id: string } }).version;
+    };
+    const second = await revise(
+      journey(
+        'One note, then revised',
+        [
+          node('start', 'trigger.manual', {}),
+          node('note', 'send.email', plainEmail('Your revised note')),
+          node('done', 'exit', { outcome: 'completed' }),
+        ],
+        edges(['start', 'out', 'note'], ['note', 'out', 'done']),
+      ),
+    );
+
+    const onNewest = await api().post(`/api/runs/${mapped}/replay`).send({ version: 'newest' });
+    await runResult(harness, mapped);
+    await revise(
+      journey(
+        'One note, then revised',
+        [
+          node('start', 'trigger.manual', {}),
+          node('renamed', 'send.email', plainEmail('Your renamed note')),
+          node('done', 'exit', { outcome: 'completed' }),
+        ],
+        edges(['start', 'out', 'renamed'], ['renamed', 'out', 'done']),
+      ),
+    );
+    const lacking = await api().post(`/api/runs/${unmapped}/replay`).send({ version: 'newest' });
+    const onOwn = await api().post(`/api/runs/${unmapped}/replay`).send({ version: 'own' });
+    await runResult(harness, unmapped);
+
+    expect(onNewest.status).toBe(202);
+    expect(onNewest.body).toMatchObject({ versionId: second.id, fromStep: 'note' });
+    expect((await timeline(mapped)).versionId).toBe(second.id);
+    expect(messagesOf('Your revised note')).toHaveLength(1);
+    expect(lacking.status).toBe(409);
+    expect(lacking.body.code).toBe('replay_step_missing');
+    expect(onOwn.status).toBe(202);
+    expect(onOwn.body.versionId).toBe(first.id);
+    expect((await timeline(unmapped)).status).toBe('completed');
+  });
 });
 
 interface Job {
