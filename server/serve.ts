@@ -11,6 +11,8 @@ import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
 import { syncAllSchedules } from './journeys/schedule-sync.js';
 import type { Logger } from './log/logger.js';
 import { type MllpListener, startMllpListener } from './mllp/mllp-listener.js';
+import { resumeBulkReplays } from './runs/bulk-replay.js';
+import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { connectTemporal } from './temporal/temporal-client.js';
 import { loadDkimKey } from './config/dkim-key.js';
 import { type ServerMailer, serverMailer } from './mail/server-mailer.js';
@@ -49,6 +51,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     },
     keyring,
   );
+  const registered = await ensureSearchAttributes(temporal.connection, config.temporalNamespace);
+  if (registered.length > 0) {
+    log.info({ registered }, 'Search attributes registered');
+  }
   const deps = { config, pool, keyring, temporal, log, ...mailerOf(config, pool, log) };
   const setupLink = await bootstrapAccess(deps);
   if (setupLink !== undefined) {
@@ -59,6 +65,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
   }
   const app = initApp(deps);
+  // A bulk replay whose server stopped goes on here.
+  const resumed = await resumeBulkReplays({ ...deps, orgTimeZone: config.orgTimeZone }).catch(
+    () => 0,
+  );
+  if (resumed > 0) {
+    log.info({ resumed }, 'Bulk replays resumed');
+  }
   const loop = startDispatcherLoop({ ...deps, orgTimeZone: config.orgTimeZone }, log);
   // A publish that could not reach Temporal left its schedule unstarted; starting makes it good.
   const schedules = await syncAllSchedules(deps).catch(() => 0);

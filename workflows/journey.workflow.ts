@@ -4,9 +4,11 @@ import {
   defineQuery,
   defineSignal,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities/create-activities.js';
@@ -25,6 +27,8 @@ import {
   type RunState,
   type StepRecord,
 } from '../engine/interpreter/run-state.js';
+import { runFailure } from './run-failure.js';
+import { RUN_STATUS } from './run-search-attributes.js';
 
 /** A new time for the subject (an appointment moved): pending waits are recomputed. */
 export const rescheduledSignal = defineSignal<[CareEvent]>('rescheduled');
@@ -124,6 +128,15 @@ export async function journeyRun(args: JourneyRunArgs): Promise<RunResult> {
   }));
 
   const unrecorded = () => ({ firstSeq: recorded, steps: state.trail.slice(recorded) });
+  // An activity that gave up fails the run at its step, with what a replay resumes from.
+  const failingAt = async <T>(call: () => Promise<T>): Promise<T> => {
+    const before = { stepId: state.at, state, recorded };
+    try {
+      return await call();
+    } catch (error) {
+      throw runFailure(error, input.journeyId, before);
+    }
+  };
 
   for (;;) {
     const decision = decide(input, state, now());
@@ -132,24 +145,25 @@ export async function journeyRun(args: JourneyRunArgs): Promise<RunResult> {
 
     switch (command.kind) {
       case 'load_patient': {
-        const facts = await loadPatientFacts({
-          patientId: input.event.patientId,
-          fields: input.plan.patientFields,
-        });
+        const facts = await failingAt(() =>
+          loadPatientFacts({ patientId: input.event.patientId, fields: input.plan.patientFields }),
+        );
         state = withPatient(state, facts);
         break;
       }
       case 'send': {
         const progress = unrecorded();
-        const report = await sendEmail({
-          workflowId: workflowInfo().workflowId,
-          journeyId: input.journeyId,
-          versionId: input.versionId,
-          stepId: command.stepId,
-          eventId: state.event.id,
-          patientId: input.event.patientId,
-          progress,
-        });
+        const report = await failingAt(() =>
+          sendEmail({
+            workflowId: workflowInfo().workflowId,
+            journeyId: input.journeyId,
+            versionId: input.versionId,
+            stepId: command.stepId,
+            eventId: state.event.id,
+            patientId: input.event.patientId,
+            progress,
+          }),
+        );
         recorded = progress.firstSeq + progress.steps.length;
         state = afterSend(input, state, report, now());
         break;
@@ -178,6 +192,10 @@ export async function journeyRun(args: JourneyRunArgs): Promise<RunResult> {
         break;
       }
       case 'finish': {
+        // Lets operators list completed and cancelled runs apart; older histories lack it.
+        if (patched('run-status-search-attribute')) {
+          upsertSearchAttributes([{ key: RUN_STATUS, value: command.end.status }]);
+        }
         await recordRunEnd({
           workflowId: workflowInfo().workflowId,
           ...unrecorded(),

@@ -134,14 +134,18 @@ export async function handOver(
 
   switch (result.kind) {
     case 'accepted': {
-      const row = await findDelivery(deps.pool, input.workflowId, input.stepId);
-      await settleDelivery(deps.pool, {
-        ...ledgerKey,
-        state: 'accepted',
-        method,
-        smtpCode: result.smtpCode,
-        tls: { ...result.tls, ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }) },
-      });
+      const row = await untilRecorded(() =>
+        findDelivery(deps.pool, input.workflowId, input.stepId),
+      );
+      await untilRecorded(() =>
+        settleDelivery(deps.pool, {
+          ...ledgerKey,
+          state: 'accepted',
+          method,
+          smtpCode: result.smtpCode,
+          tls: { ...result.tls, ...(result.mxHost === undefined ? {} : { mxHost: result.mxHost }) },
+        }),
+      );
       await recordDirectOutcome(deps, context, {
         address: handover.to,
         outcome: 'delivered',
@@ -372,4 +376,23 @@ export function auditBase(context: SendContext, recipientDomain: string | undefi
     purpose: context.evidence.classification?.purpose ?? step.purpose,
     ...(recipientDomain === undefined ? {} : { recipientDomain }),
   };
+}
+
+// The peer has accepted the message: only this attempt knows it. Failing now (the database
+// unreachable) would make the retry resend it, so the ledger write is retried here, within
+// the activity's two minutes (it heartbeats meanwhile), before the attempt gives up.
+const RECORD_BUDGET_MS = 90_000;
+
+async function untilRecorded<T>(write: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + RECORD_BUDGET_MS;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() + delay > deadline) {
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }

@@ -232,6 +232,15 @@ export const ERROR_CODES = {
     kind: 'unexpected',
     title: 'An audit row without an actor was refused',
   },
+  run_not_found: { status: 404, kind: 'user', title: 'No run has that id' },
+  run_not_failed: { status: 409, kind: 'user', title: 'The run has not failed' },
+  run_not_running: { status: 409, kind: 'user', title: 'The run is not running' },
+  replay_job_not_found: { status: 404, kind: 'user', title: 'No bulk replay has that id' },
+  replay_step_missing: {
+    status: 409,
+    kind: 'user',
+    title: 'The version to replay on has no step with the failed step id',
+  },
 } as const satisfies Record<string, ErrorCodeSpec>;
 
 /**

@@ -138,6 +138,17 @@ export const ROUTE_ACCESS: Readonly<Record<string, AccessRule>> = {
   'GET /api/simulator/samples': roles('designer', 'publisher'),
   'POST /api/journeys/:id/runs': RUNS,
   'POST /api/templates/lint': DESIGN,
+  // Runs are one patient each: operators act on them, auditors read them; viewers get reports.
+  'GET /api/runs': roles('operator', 'auditor'),
+  'GET /api/runs/:id': roles('operator', 'auditor'),
+  'POST /api/runs/:id/cancel': RUNS,
+  'POST /api/runs/:id/replay': RUNS,
+  'POST /api/runs/replay': RUNS,
+  'GET /api/runs/replay/:jobId': RUNS,
+  'GET /api/reports/versions/:versionId': ANY_ROLE,
+  'GET /api/reports/domains': ANY_ROLE,
+  // Scraped by Prometheus with a token scoped to it.
+  'GET /metrics': { kind: 'roles', roles: ['admin'], scopes: ['metrics'] },
 };
 
 /** The key of a route in {@link ROUTE_ACCESS}. */

@@ -6,6 +6,7 @@ import { createLogger } from '../log/logger.js';
 import { startServer } from '../serve.js';
 import { startWorker } from '../worker/run-worker.js';
 import { addAuditCommands } from './audit-command.js';
+import { registerRunsCommand } from './runs-command.js';
 import { registerSourcesCommand } from './sources.js';
 import { registerUsersCommand } from './users-command.js';
 import { runStart } from './start.js';
@@ -67,6 +68,8 @@ program
 addAuditCommands(program);
 registerSourcesCommand(program);
 registerUsersCommand(program);
+// Operations: runs.
+registerRunsCommand(program);
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {

@@ -33,15 +33,27 @@ export async function withTransaction<T>(
   work: (client: Queryable) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  // A connection that drops while the client is checked out (between two queries of the
+  // transaction) emits 'error' on the client, which the pool does not listen to then:
+  // unhandled, it would end the process. The next query fails instead, and the client is
+  // discarded rather than returned to the pool.
+  let isBroken = false;
+  const onError = () => {
+    isBroken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch(() => {
+      isBroken = true;
+    });
     throw error;
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(isBroken);
   }
 }

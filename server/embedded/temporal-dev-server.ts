@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { Connection } from '@temporalio/client';
 import { AppError } from '../../engine/errors/app-error.js';
+import { devServerSearchAttributeFlags } from '../temporal/search-attributes.js';
 
 /** A running Temporal dev server owned by this process. */
 export interface TemporalDevServer {
@@ -45,6 +46,8 @@ export async function startTemporalDevServer(
     'warn',
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.dbFile === undefined ? [] : ['--db-filename', options.dbFile]),
+    // Registered at start, so runs can be listed by journey, version, status and failure.
+    ...devServerSearchAttributeFlags(),
   ];
   const log = fs.openSync(options.logFile, 'a');
   const child = spawn(options.cli, args, { stdio: ['ignore', log, log] });

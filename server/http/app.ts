@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { AppError, isAppError } from '../../engine/errors/app-error.js';
 import { errorFacts } from '../log/logger.js';
+import { metricsOf, type ServerMetrics } from '../metrics/metrics.js';
 import type { ServerDeps } from '../server-deps.js';
 import { accessGuard } from './access-guard.js';
 import { buildOpenApi } from './openapi.js';
@@ -14,11 +15,13 @@ import { authRoutes } from './routes/auth.route.js';
 import { breakGlassRoutes } from './routes/break-glass.route.js';
 import { authorizationRoutes } from './routes/authorizations.route.js';
 import { bounceRoutes } from './routes/bounces.route.js';
+import { bulkReplayRoutes } from './routes/bulk-replay.route.js';
 import { codecRoutes } from './routes/codec.route.js';
 import { devOutboxRoute } from './routes/dev-outbox.route.js';
 import { eventsRoute } from './routes/events.route.js';
 import { fhirHookRoute } from './routes/fhir-hook.route.js';
 import { healthRoute, readinessRoute } from './routes/health.route.js';
+import { metricsRoute } from './routes/metrics.route.js';
 import { patientConsentRoutes } from './routes/patient-consent.route.js';
 import { pgpKeyRoutes } from './routes/pgp-keys.route.js';
 import { mfaRoutes } from './routes/mfa.route.js';
@@ -35,6 +38,8 @@ import { journeySimulateRoute } from './routes/journey-simulate.route.js';
 import { journeyToolRoutes } from './routes/journey-tools.route.js';
 import { journeyImportRoute, journeyRoutes } from './routes/journeys.route.js';
 import { hl7HookRoute } from './routes/hl7-hook.route.js';
+import { reportRoutes } from './routes/reports.route.js';
+import { runRoutes } from './routes/runs.route.js';
 import { verifyAddressRoutes } from './routes/verify-address.route.js';
 import { simulatorSamplesRoute } from './routes/simulator-samples.route.js';
 import { mountBuilderUi } from './static-ui.js';
@@ -47,6 +52,7 @@ export function routesOf(deps: ServerDeps): Route[] {
   return [
     healthRoute(),
     readinessRoute(deps),
+    metricsRoute(deps),
     fhirHookRoute(deps),
     devOutboxRoute(deps),
     // Compliance core.
@@ -83,6 +89,10 @@ export function routesOf(deps: ServerDeps): Route[] {
     ...setupRoutes(deps),
     ...userRoutes(deps),
     ...apiTokenRoutes(deps),
+    // Operations: runs (the bulk paths are fixed, so they come first).
+    ...bulkReplayRoutes(deps),
+    ...runRoutes(deps),
+    ...reportRoutes(deps),
   ];
 }
 
@@ -96,14 +106,17 @@ export function initApp(deps: ServerDeps): express.Express {
   app.set('trust proxy', false);
   app.use(securityHeaders());
   const routes = routesOf(deps);
+  const metrics = metricsOf(deps);
 
   for (const route of routes) {
     const parse = route.isRawBody
       ? express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT })
       : express.json({ limit: route.bodyLimit ?? '1mb' });
-    // The access check runs before the body is read: a refused caller costs no parsing.
+    const observe = observed(metrics, route);
     app[route.method](
       route.path,
+      observe,
+      // The access check runs before the body is read: a refused caller costs no parsing.
       accessGuard(deps, route),
       parse,
       (req: Request, res: Response, next: NextFunction) => {
@@ -159,6 +172,22 @@ function securityHeaders() {
     },
     referrerPolicy: { policy: 'no-referrer' },
   });
+}
+
+// Counted under the route's template (`/m/:token`), never the path a caller sent.
+function observed(metrics: ServerMetrics, route: Route) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    const start = process.hrtime.bigint();
+    res.once('finish', () => {
+      metrics.observeRequest({
+        route: route.path,
+        method: route.method,
+        status: res.statusCode,
+        seconds: Number(process.hrtime.bigint() - start) / 1e9,
+      });
+    });
+    next();
+  };
 }
 
 function openApiRouteSpec(): Route {

@@ -7,6 +7,7 @@ import type { Queryable } from '../db/pool.js';
 import { recordRunStarted } from '../db/runs.store.js';
 import type { Logger } from '../log/logger.js';
 import type { TemporalHandle } from '../temporal/temporal-client.js';
+import { runSearchAttributes } from './run-search-attributes.js';
 import { workflowIdFor } from './workflow-id.js';
 
 /** What starting a run needs. */
@@ -54,6 +55,7 @@ export async function startRun(
       args: [{ input }],
       // Even after a run has closed, its id is never reused: one subject, one run per journey.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: runSearchAttributes(input),
     });
     deps.log.info(
       { workflowId, journeyId: version.journeyId, versionId: version.id },

@@ -12,6 +12,16 @@ import { EncryptionCodec } from '../temporal/payload-codec.js';
 import { FAILURE_CONVERTER_PATH } from '../temporal/temporal-client.js';
 import { workflowBundle } from './workflow-bundle.js';
 
+/**
+ * Errors that fail a run instead of its workflow task. Left to the default, a non-determinism
+ * error (workflow code changed under a run in flight without `patched()`) or an AppError from
+ * the interpreter would retry the task forever, and the run would look alive while nothing
+ * moves. Failed, it is listed as failed and can be replayed.
+ */
+export const WORKFLOW_FAILURE_ERROR_TYPES = {
+  '*': ['NondeterminismError', 'DeterminismViolationError', 'AppError'],
+};
+
 /** What a journey worker is made of. */
 export interface JourneyWorkerOptions {
   connection: NativeConnection;
@@ -44,6 +54,7 @@ export async function createJourneyWorker(options: JourneyWorkerOptions): Promis
       failureConverterPath: FAILURE_CONVERTER_PATH,
     },
     shutdownGraceTime: '10 seconds',
+    workflowFailureErrorTypes: WORKFLOW_FAILURE_ERROR_TYPES,
   });
 }
 

@@ -82,8 +82,11 @@ export interface Harness {
   /** Starts an in-process worker (the default) unless one is running. */
   startWorker: () => Promise<void>;
   stopWorker: () => Promise<void>;
-  /** Starts `pathwell worker` as a child process, to be killed with real signals. */
-  spawnWorkerProcess: () => ChildProcess;
+  /**
+   * Starts `pathwell worker` as a child process, to be killed with real signals; `env`
+   * overrides its settings (a DATABASE_URL through a proxy the test controls, say).
+   */
+  spawnWorkerProcess: (env?: Record<string, string>) => ChildProcess;
   publish: (document: JourneyDocument) => Promise<JourneyVersion>;
   close: () => Promise<void>;
 }
@@ -219,9 +222,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     smtp,
     startWorker,
     stopWorker,
-    spawnWorkerProcess: () => {
+    spawnWorkerProcess: (overrides = {}) => {
       const child = spawn(process.execPath, [path.join(ROOT, 'bin/pathwell.js'), 'worker'], {
-        env: { ...process.env, ...env },
+        env: { ...process.env, ...env, ...overrides },
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       children.push(child);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { smtpReachable } from '../../health/smtp-reachable.js';
 import type { ServerDeps } from '../../server-deps.js';
 import type { Route } from '../route.js';
 
@@ -22,12 +23,12 @@ export function healthRoute(): Route {
   };
 }
 
-/** `GET /readyz`: the database and Temporal answer. */
+/** `GET /readyz`: the database, Temporal and (in relay mode) the SMTP relay answer. */
 export function readinessRoute(deps: ServerDeps): Route {
   return {
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: the database and Temporal are reachable',
+    summary: 'Readiness: the database, Temporal and the SMTP relay are reachable',
     tags: ['health'],
     access: 'public',
     responses: {
@@ -35,9 +36,12 @@ export function readinessRoute(deps: ServerDeps): Route {
       503: { description: 'A dependency is unreachable', schema: ReadinessSchema },
     },
     handler: async (_req, res) => {
+      const smtp = deps.config.compliance.deliveryMode === 'relay' ? deps.config.smtp : undefined;
       const checks = {
         database: await passes(() => deps.pool.query('SELECT 1')),
         temporal: await passes(() => deps.temporal.connection.workflowService.getSystemInfo({})),
+        // Direct delivery has no one peer to check: each recipient domain has its own.
+        ...(smtp === undefined ? {} : { smtp: await passes(() => smtpReachable(smtp, 2_000)) }),
       };
       const isReady = Object.values(checks).every((check) => check === 'ok');
       res.status(isReady ? 200 : 503).json({ status: isReady ? 'ready' : 'unavailable', checks });
