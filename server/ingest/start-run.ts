@@ -32,14 +32,7 @@ export async function startRun(
   event: CareEvent,
 ): Promise<RunDispatch | undefined> {
   const workflowId = workflowIdFor(version.journeyId, event);
-  const input: RunInput = {
-    journeyId: version.journeyId,
-    versionId: version.id,
-    planHash: version.planHash,
-    plan: version.plan,
-    event,
-    orgTimeZone: deps.orgTimeZone,
-  };
+  const input = runInputOf(version, event, deps.orgTimeZone);
   await recordRunStarted(deps.pool, {
     workflowId,
     journeyId: version.journeyId,
@@ -72,4 +65,20 @@ export async function startRun(
     }
     throw error;
   }
+}
+
+/** The input of a run of `version` for `event`: the version pinned by id, hash and plan. */
+export function runInputOf(
+  version: Pick<JourneyVersion, 'id' | 'journeyId' | 'planHash' | 'plan'>,
+  event: CareEvent,
+  orgTimeZone: string,
+): RunInput {
+  return {
+    journeyId: version.journeyId,
+    versionId: version.id,
+    planHash: version.planHash,
+    plan: version.plan,
+    event,
+    orgTimeZone,
+  };
 }

@@ -12,6 +12,7 @@ import { type JourneyVersion, loadVersion } from '../db/journeys.store.js';
 import type { Queryable } from '../db/pool.js';
 import { loadRunSteps, loadRuns, recordRunReplayed, undoRunReplayed } from '../db/runs.store.js';
 import { runSearchAttributes } from '../ingest/run-search-attributes.js';
+import { runInputOf } from '../ingest/start-run.js';
 import type { Logger } from '../log/logger.js';
 import type { FailedRunDetails } from '../../workflows/failed-run.js';
 import { readRunFailure } from './run-failure-info.js';
@@ -70,14 +71,7 @@ export async function replayRun(
   }
   const { details } = await readRunFailure(deps.temporal, workflowId, execution.runId);
   const version = await versionFor(deps.pool, record, on, details?.stepId ?? null);
-  const input: RunInput = {
-    journeyId: version.journeyId,
-    versionId: version.id,
-    planHash: version.planHash,
-    plan: version.plan,
-    event,
-    orgTimeZone: deps.orgTimeZone,
-  };
+  const input = runInputOf(version, event, deps.orgTimeZone);
   const resume =
     details === undefined ? await fromStart(deps.pool, input, workflowId) : fromStep(details);
 

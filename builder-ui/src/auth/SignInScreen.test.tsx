@@ -52,7 +52,8 @@ describe('SignInScreen', () => {
     expect(screen.queryByLabelText('Authenticator code')).toBeNull();
     fillPassword('designer@clinic.example', 'correct horse battery staple');
     const codeField = await screen.findByLabelText('Authenticator code');
-    expect(document.activeElement).toBe(codeField);
+    // Focus moves in an effect after the field renders; on a busy machine that is a tick later.
+    await waitFor(() => expect(document.activeElement).toBe(codeField));
     expect(onSignedIn).not.toHaveBeenCalled();
     fireEvent.change(codeField, { target: { value: ' 123456 ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Verify and sign in' }));
