@@ -8,6 +8,7 @@ import { runResult } from '../support/runs.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 const RUNS = 20;
+const SETTLE_MS = 1_000;
 const OUTAGE_MS = 20_000;
 
 const note = journey(
@@ -55,8 +56,11 @@ describe.skipIf(!hasFixtures)('sends while PostgreSQL is unreachable for 20 s', 
       .poll(() => acceptedCount(harness, ids), { timeout: 90_000, interval: 50 })
       .toBeGreaterThan(0);
     proxy.cut();
+    // A write already on the wire when the proxy cut may still commit; after a moment nothing
+    // more can reach the database until the proxy is restored.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const acceptedDuringOutage = await acceptedCount(harness, ids);
-    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - SETTLE_MS));
     const acceptedAfterOutage = await acceptedCount(harness, ids);
     proxy.restore();
 
