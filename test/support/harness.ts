@@ -105,6 +105,8 @@ export interface HarnessOptions {
   network?: RecipientNetwork;
   /** Where the server's and worker's log lines go, at which level (default: stdout, warn). */
   log?: { level: string; destination: DestinationStream };
+  /** A Temporal server of the test's own (default: the global setup's dev server). */
+  temporalAddress?: string;
 }
 
 /**
@@ -114,6 +116,7 @@ export interface HarnessOptions {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const environment = inject('integration');
+  const temporalAddress = options.temporalAddress ?? environment.temporalAddress;
   const suffix = randomBytes(4).toString('hex');
   const database = `${environment.templateDatabase.replace('_tpl_', '_t_')}_${suffix}`;
   const admin = new pg.Client({ connectionString: `${environment.postgresBaseUrl}/postgres` });
@@ -130,7 +133,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     PATHWELL_MODE: 'development',
     PATHWELL_DATA_DIR: environment.dataDir,
     DATABASE_URL: `${environment.postgresBaseUrl}/${database}`,
-    TEMPORAL_ADDRESS: environment.temporalAddress,
+    TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: `pathwell-test-${suffix}`,
     SMTP_URL: smtp.url,
     SMTP_CA_FILE: path.join(environment.tlsDir, 'ca.pem'),
@@ -149,7 +152,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const keyring = new Keyring([Buffer.from(masterKey, 'base64')]);
   const pool = createPool(env.DATABASE_URL as string);
   const temporal = await connectTemporal(
-    { address: environment.temporalAddress, namespace: 'default', taskQueue: config.taskQueue },
+    { address: temporalAddress, namespace: 'default', taskQueue: config.taskQueue },
     keyring,
   );
   const smtpPeer = smtpPeerFor(config);
@@ -182,7 +185,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     if (running !== undefined) {
       return;
     }
-    const connection = await NativeConnection.connect({ address: environment.temporalAddress });
+    const connection = await NativeConnection.connect({ address: temporalAddress });
     const worker = await createJourneyWorker({
       connection,
       namespace: 'default',
