@@ -57,6 +57,9 @@ export function EditorPage(props: {
   const [versionsSeen, setVersionsSeen] = useState(0);
   const [showCounts, setShowCounts] = useState(true);
   // Any signed-in role may read reports (server/auth/route-access.ts), so no ability check.
+  // Known shortcoming: the counts are the published version's, shown on the draft's nodes by
+  // id; a node added or re-made since publishing shows none, and older versions' counts have
+  // no picker (the report route serves them, the UI does not ask).
   const publishedVersionId = summary?.publishedVersion?.id ?? null;
   const countsError = useRunCounts({
     versionId: publishedVersionId,
