@@ -193,10 +193,27 @@ describe.skipIf(!hasFixtures)('the builder, end to end in Chromium', () => {
     const [message] = (await harness.smtp.waitForMessages(before + 1)).slice(before);
     expect(message?.parsed.subject).toBe('Appointment reminder from your care team');
     expect(message?.parsed.text).toContain('see you at');
+    // The editor is still open on the journey: the send node's counts come from the version's
+    // report, read again every 10 s, so the run shows up within one or two reads.
+    const counts = page.getByTestId(`counts-${ids.send as string}`);
+    await expect
+      .poll(async () => ((await counts.count()) > 0 ? await counts.innerText() : ''), {
+        timeout: 25_000,
+      })
+      .toContain('sent 1');
+    expect(await page.getByTestId(`counts-${ids.wait as string}`).innerText()).toContain(
+      'entered 1',
+    );
+    await counts.scrollIntoViewIfNeeded();
+    await snap(page, '5-run-counts');
+    await page.getByTestId('show-counts').uncheck();
+    await expect.poll(() => counts.count()).toBe(0);
+    await page.getByTestId('show-counts').check();
+    await expect.poll(() => counts.count()).toBe(1);
     // TODO: the builder has no runs screen yet (there is no API listing a journey's runs);
     // until there is, the run is read from Temporal and the email is shown from the SMTP server.
     await page.setContent(`<pre>${escapeHtml(message?.parsed.text ?? '')}</pre>`);
-    await snap(page, '5-received-email');
+    await snap(page, '6-received-email');
     expect(errors).toEqual([]);
   });
 });

@@ -37,6 +37,27 @@ export interface FixtureSample {
   suggestedStartAt: string;
 }
 
+/** What one node of a version did across its real runs (the server's `NodeReportSchema`). */
+export interface NodeReport {
+  nodeId: string;
+  kind: string;
+  entered: number;
+  passed: number;
+  blocked: number;
+  blockedByReason: Record<string, number>;
+  sentByMethod: Record<string, number>;
+  accepted: number;
+  bounced: number;
+  unsubscribed: number;
+}
+
+/** A version's report: `GET /api/reports/versions/:versionId`. Counts and codes only. */
+export interface VersionReport {
+  versionId: string;
+  runs: number;
+  nodes: NodeReport[];
+}
+
 /** A refusal from the API, carrying its RFC 9457 problem body. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -118,6 +139,7 @@ export interface JourneysApi {
   version: (id: string, version: number) => Promise<VersionSummary & { graph: JourneyDocument }>;
   exportUrl: (id: string) => string;
   simulatorSamples: () => Promise<{ samples: FixtureSample[] }>;
+  versionReport: (versionId: string) => Promise<VersionReport>;
 }
 
 /** The journeys API. */
@@ -145,4 +167,6 @@ export const api: JourneysApi = {
     ),
   exportUrl: (id: string) => `/api/journeys/${id}/export`,
   simulatorSamples: () => request('GET', '/api/simulator/samples'),
+  versionReport: (versionId: string) =>
+    request<VersionReport>('GET', `/api/reports/versions/${encodeURIComponent(versionId)}`),
 };

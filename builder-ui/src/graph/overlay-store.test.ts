@@ -38,7 +38,39 @@ describe('createOverlayStore', () => {
     store.setPath(new Set());
 
     expect(calls).toBe(2);
-    expect(store.get('a')).toEqual({ problems: ['x'], isOnPath: false });
-    expect(store.get('zzz')).toEqual({ problems: [], isOnPath: false });
+    expect(store.get('a')).toEqual({ problems: ['x'], isOnPath: false, counts: null });
+    expect(store.get('zzz')).toEqual({ problems: [], isOnPath: false, counts: null });
+  });
+
+  it('keeps the entry of a node whose run counts did not change', () => {
+    const store = createOverlayStore();
+    const counts = (sent: number) => ({
+      entered: 2,
+      sent,
+      blocked: 1,
+      blockedByReason: { no_consent: 1 },
+    });
+    store.setCounts(
+      new Map([
+        ['a', counts(1)],
+        ['b', counts(1)],
+      ]),
+    );
+    const a = store.get('a');
+    const b = store.get('b');
+
+    // A refresh builds new objects with the same figures for `a`, a new figure for `b`.
+    store.setCounts(
+      new Map([
+        ['a', counts(1)],
+        ['b', counts(2)],
+      ]),
+    );
+
+    expect(store.get('a')).toBe(a);
+    expect(store.get('b')).not.toBe(b);
+    expect(store.get('b').counts?.sent).toBe(2);
+    store.setCounts(new Map());
+    expect(store.get('a').counts).toBeNull();
   });
 });

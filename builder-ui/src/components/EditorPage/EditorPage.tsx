@@ -17,6 +17,7 @@ import { toCanvas, toDocument } from '../../graph/journey-document.js';
 import { createOverlayStore } from '../../graph/overlay-store.js';
 import type { SimulationView } from '../../graph/simulation.js';
 import { useEditor } from '../../hooks/useEditor.js';
+import { useRunCounts } from '../../hooks/useRunCounts.js';
 import { Canvas } from '../Canvas/Canvas.js';
 import { Inspector } from '../Inspector/Inspector.js';
 import { summariseChanges } from '../JourneyList/change-summary.js';
@@ -54,6 +55,17 @@ export function EditorPage(props: {
   const [simulation, setSimulation] = useState<SimulationView | null>(null);
   const [changes, setChanges] = useState<string[] | null>(null);
   const [versionsSeen, setVersionsSeen] = useState(0);
+  const [showCounts, setShowCounts] = useState(true);
+  // Any signed-in role may read reports (server/auth/route-access.ts), so no ability check.
+  // Known shortcoming: the counts are the published version's, shown on the draft's nodes by
+  // id; a node added or re-made since publishing shows none, and older versions' counts have
+  // no picker (the report route serves them, the UI does not ask).
+  const publishedVersionId = summary?.publishedVersion?.id ?? null;
+  const countsError = useRunCounts({
+    versionId: publishedVersionId,
+    isShown: showCounts,
+    store: overlay,
+  });
   // Validation runs on a deferred copy of the graph: the canvas paints first (a big journey
   // opens sooner, a drag frame never waits for the validator) and the problems follow.
   const deferredGraph = useDeferredValue(editor.graph);
@@ -215,6 +227,17 @@ export function EditorPage(props: {
             {summary?.publishedVersion ? ` v${summary.publishedVersion.version}` : ''}
             {editor.isDirty ? ' · unsaved changes' : ''}
           </span>
+          {publishedVersionId !== null ? (
+            <label title={countsError ?? undefined}>
+              <input
+                type="checkbox"
+                checked={showCounts}
+                onChange={(event) => setShowCounts(event.target.checked)}
+                data-testid="show-counts"
+              />
+              Run counts{countsError !== null ? ' (not refreshed)' : ''}
+            </label>
+          ) : null}
           <button type="button" onClick={editor.undo} disabled={!editor.canUndo}>
             Undo
           </button>

@@ -2,6 +2,8 @@ import { act, render } from '@testing-library/react';
 import { ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import type { CanvasNode } from '../../graph/graph.types.js';
+import { defaultDataFor } from '../../graph/node-defaults.js';
+import type { NodeCounts } from '../../graph/run-counts.js';
 import { createOverlayStore } from '../../graph/overlay-store.js';
 import { nodeTypes } from './node-types.js';
 import { OverlayContext } from './overlay-context.js';
@@ -12,6 +14,12 @@ const nodes: CanvasNode[] = [
     type: 'wait.event',
     position: { x: 0, y: 0 },
     data: { eventType: 'appointment.confirmed', timeout: { amount: 2, unit: 'days' } },
+  },
+  {
+    id: 'mail',
+    type: 'send.email',
+    position: { x: 300, y: 0 },
+    data: defaultDataFor('send.email'),
   },
   {
     id: 'arm',
@@ -63,5 +71,35 @@ describe('JourneyNode', () => {
     expect(container.querySelector('[data-testid="node-ask"]')?.className).not.toContain(
       'has-problems',
     );
+  });
+
+  it('shows run counts on its own node, with the blocked reasons in words', () => {
+    const { store, container } = renderCanvas();
+    const mail = () => container.querySelector('[data-testid="counts-mail"]');
+    expect(mail()).toBeNull();
+
+    act(() =>
+      store.setCounts(
+        new Map<string, NodeCounts>([
+          [
+            'mail',
+            { entered: 3, sent: 1, blocked: 2, blockedByReason: { no_consent: 1, quiet: 1 } },
+          ],
+          ['ask', { entered: 4, sent: 0, blocked: 0, blockedByReason: {} }],
+        ]),
+      ),
+    );
+
+    expect(mail()?.textContent).toBe(
+      'Real runs: entered 3 · sent 1 · blocked 2. Blocked: no_consent 1, quiet 1',
+    );
+    expect(mail()?.getAttribute('title')).toBe('Blocked: no_consent 1, quiet 1');
+    const ask = container.querySelector('[data-testid="counts-ask"]');
+    expect(ask?.textContent).toBe('Real runs: entered 4');
+    expect(ask?.hasAttribute('title')).toBe(false);
+    expect(container.querySelector('[data-testid="counts-arm"]')).toBeNull();
+
+    act(() => store.setCounts(new Map()));
+    expect(mail()).toBeNull();
   });
 });

@@ -5,14 +5,15 @@ import type { JourneyNode as EngineNode } from '../../../../engine/journey/journ
 import { describeNode } from '../../graph/describe-node.js';
 import type { CanvasNode } from '../../graph/graph.types.js';
 import { PALETTE } from '../../graph/node-defaults.js';
+import { blockedReasons, countsLine, type NodeCounts } from '../../graph/run-counts.js';
 import { useNodeOverlay } from './overlay-context.js';
 
 const LABELS = new Map(PALETTE.map((entry) => [entry.type, entry.label]));
 
 /**
- * One journey node on the canvas: its kind, what it does in words, a handle per outcome, and
- * its problems. Memoised, and reading only its own props and overlay entry, so a change to one
- * node does not re-render the others.
+ * One journey node on the canvas: its kind, what it does in words, a handle per outcome, its
+ * problems and, for a published journey, its counts from real runs. Memoised, and reading
+ * only its own props and overlay entry, so a change to one node does not re-render the others.
  */
 function JourneyNodeView({ id, type, data, selected }: NodeProps<CanvasNode>) {
   const overlay = useNodeOverlay(id);
@@ -39,6 +40,9 @@ function JourneyNodeView({ id, type, data, selected }: NodeProps<CanvasNode>) {
           ))}
         </ul>
       ) : null}
+      {overlay.counts !== null ? (
+        <RunCounts nodeId={id} counts={overlay.counts} showsSends={type.startsWith('send.')} />
+      ) : null}
       {outcomes.length > 0 ? (
         <div className="journey-node__outcomes">
           {outcomes.map((outcome, index) => (
@@ -56,6 +60,23 @@ function JourneyNodeView({ id, type, data, selected }: NodeProps<CanvasNode>) {
         </div>
       ) : null}
     </div>
+  );
+}
+
+// The reasons are codes, so they fit a tooltip; the hidden words give them to a screen reader,
+// which does not read a title reliably.
+function RunCounts(props: { nodeId: string; counts: NodeCounts; showsSends: boolean }) {
+  const reasons = blockedReasons(props.counts);
+  return (
+    <p
+      className="journey-node__counts"
+      data-testid={`counts-${props.nodeId}`}
+      title={props.counts.blocked > 0 ? reasons : undefined}
+    >
+      <span className="visually-hidden">Real runs: </span>
+      {countsLine(props.counts, props.showsSends)}
+      {props.counts.blocked > 0 ? <span className="visually-hidden">. {reasons}</span> : null}
+    </p>
   );
 }
 
