@@ -2,18 +2,24 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useState, type JSX } from 'react';
 import { EditorPage } from './components/EditorPage/EditorPage.js';
 import { JourneyList } from './components/JourneyList/JourneyList.js';
+import { ReportsPage } from './components/Reports/ReportsPage.js';
 import { RunDetail } from './components/Runs/RunDetail.js';
 import { RunsPage } from './components/Runs/RunsPage.js';
 
-// The route is the hash: `#/journeys/<id>`, `#/journeys/new`, `#/runs` or `#/runs/<id>`. Only
-// opaque journey and run ids go in the address, never a name or anything about a patient.
+// The route is the hash: `#/journeys/<id>`, `#/journeys/new`, `#/runs`, `#/runs/<id>` or
+// `#/reports`. Only opaque journey and run ids go in the address, never a name or anything
+// about a patient.
 type Route =
   | { page: 'list' }
   | { page: 'editor'; journeyId: string | null }
   | { page: 'runs' }
-  | { page: 'run'; runId: string };
+  | { page: 'run'; runId: string }
+  | { page: 'reports' };
 
 function readRoute(): Route {
+  if (window.location.hash === '#/reports') {
+    return { page: 'reports' };
+  }
   const run = /^#\/runs(?:\/([A-Za-z0-9_.:-]+))?$/.exec(window.location.hash);
   if (run !== null) {
     return run[1] === undefined ? { page: 'runs' } : { page: 'run', runId: run[1] };
@@ -37,6 +43,14 @@ export function App(): JSX.Element {
     window.location.hash = hash;
   };
 
+  if (route.page === 'reports') {
+    return (
+      <>
+        <Nav />
+        <ReportsPage />
+      </>
+    );
+  }
   if (route.page === 'runs' || route.page === 'run') {
     return (
       <>
@@ -82,7 +96,7 @@ export function App(): JSX.Element {
 function Nav(): JSX.Element {
   return (
     <nav aria-label="Screens" className="screens">
-      <a href="#/">Journeys</a> <a href="#/runs">Runs</a>
+      <a href="#/">Journeys</a> <a href="#/runs">Runs</a> <a href="#/reports">Reports</a>
     </nav>
   );
 }
