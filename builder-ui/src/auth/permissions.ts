@@ -1,11 +1,12 @@
-/** What a builder control needs: editing a draft, or publishing a version. */
-export type Ability = 'edit' | 'publish';
+/** What a builder control needs: editing a draft, publishing a version, acting on runs. */
+export type Ability = 'edit' | 'publish' | 'operate';
 
-// Mirrors server/auth/route-access.ts (DESIGN and PUBLISH); the server still refuses on its
+// Mirrors server/auth/route-access.ts (DESIGN, PUBLISH and RUNS); the server still refuses on its
 // own, so a stale copy here could only hide or show a button wrongly, never grant anything.
 const NEEDS: Record<Ability, readonly string[]> = {
   edit: ['admin', 'designer'],
   publish: ['admin', 'publisher'],
+  operate: ['admin', 'operator'],
 };
 
 /** Whether a session with these roles may use controls of this kind. */

@@ -52,8 +52,6 @@ const ReplayJobSchema = z.object({
 /**
  * Bulk replay: the failed runs a filter matches, as a dry run, or replayed by a job that paces
  * itself and reports each run.
- *
- * TODO: access control gives these routes to operators (route.access).
  */
 export function bulkReplayRoutes(deps: ServerDeps): Route[] {
   return [

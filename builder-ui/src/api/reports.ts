@@ -1,0 +1,43 @@
+import { request } from './client.js';
+
+/** One node of a version's report: counts only. */
+export interface NodeReport {
+  nodeId: string;
+  kind: string;
+  entered: number;
+  passed: number;
+  blocked: number;
+  accepted: number;
+  bounced: number;
+  unsubscribed: number;
+}
+
+/** One recipient domain's counts. */
+export interface DomainReport {
+  domain: string;
+  messages: number;
+  tls: number;
+  portal: number;
+  pgp: number;
+  blocked: number;
+  bounced: number;
+  bounceRate: number;
+}
+
+/** The reports API, as the Reports view uses it. */
+export interface ReportsApi {
+  version: (versionId: string) => Promise<{ versionId: string; runs: number; nodes: NodeReport[] }>;
+  domains: (versionId: string) => Promise<{ domains: DomainReport[] }>;
+  versionCsvUrl: (versionId: string) => string;
+  domainsCsvUrl: (versionId: string) => string;
+}
+
+const v = (id: string) => encodeURIComponent(id);
+
+/** The reports API. */
+export const reportsApi: ReportsApi = {
+  version: (id) => request('GET', `/api/reports/versions/${v(id)}`),
+  domains: (id) => request('GET', `/api/reports/domains?versionId=${v(id)}`),
+  versionCsvUrl: (id) => `/api/reports/versions/${v(id)}?format=csv`,
+  domainsCsvUrl: (id) => `/api/reports/domains?versionId=${v(id)}&format=csv`,
+};
