@@ -96,7 +96,7 @@ export interface RunsApi {
   ) => Promise<{ runs: RunSummary[]; nextPageToken: string | null }>;
   timeline: (id: string) => Promise<RunTimeline>;
   cancel: (id: string) => Promise<unknown>;
-  replay: (id: string) => Promise<{ workflowId: string; mode: string }>;
+  replay: (id: string, version?: 'own' | 'newest') => Promise<{ workflowId: string; mode: string }>;
   bulkDryRun: (
     filter: BulkFilter,
   ) => Promise<{ dryRun: true; total: number; isTruncated: boolean; runs: RunSummary[] }>;
@@ -113,11 +113,11 @@ export const runsApi: RunsApi = {
     ),
   timeline: (id: string) => request<RunTimeline>('GET', `/api/runs/${encodeURIComponent(id)}`),
   cancel: (id: string) => request<unknown>('POST', `/api/runs/${encodeURIComponent(id)}/cancel`),
-  replay: (id: string) =>
+  replay: (id: string, version: 'own' | 'newest' = 'own') =>
     request<{ workflowId: string; mode: string }>(
       'POST',
       `/api/runs/${encodeURIComponent(id)}/replay`,
-      {},
+      { version },
     ),
   bulkDryRun: (filter: BulkFilter) =>
     request<{ dryRun: true; total: number; isTruncated: boolean; runs: RunSummary[] }>(

@@ -4,7 +4,8 @@ import { runsApi, type RunTimeline } from '../../api/runs.js';
 import { useCan } from '../../auth/session-context.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 
-type Pending = 'cancel' | 'replay' | null;
+// `replay_newest` replays on the newest published version, its step found by node id.
+type Pending = 'cancel' | 'replay' | 'replay_newest' | null;
 
 function problemText(error: unknown): string {
   return error instanceof ApiError ? `${error.message} (${error.code})` : String(error);
@@ -31,7 +32,10 @@ export function RunDetail(props: { runId: string; onBack: () => void }): JSX.Ele
         await runsApi.cancel(props.runId);
         setNotice('The run was told to cancel; it ends at its next step.');
       } else {
-        const started = await runsApi.replay(props.runId);
+        const started = await runsApi.replay(
+          props.runId,
+          action === 'replay_newest' ? 'newest' : 'own',
+        );
         setNotice(`Replay started as ${started.workflowId} (${started.mode}).`);
       }
       load();
@@ -86,6 +90,13 @@ export function RunDetail(props: { runId: string; onBack: () => void }): JSX.Ele
               >
                 Replay run
               </button>
+              <button
+                type="button"
+                disabled={run.status !== 'failed'}
+                onClick={() => setPending('replay_newest')}
+              >
+                Replay on newest version
+              </button>
             </div>
           ) : null}
           {pending !== null ? (
@@ -93,7 +104,9 @@ export function RunDetail(props: { runId: string; onBack: () => void }): JSX.Ele
               question={
                 pending === 'cancel'
                   ? 'Cancel this run? It sends nothing more.'
-                  : 'Replay this run from its failed step?'
+                  : pending === 'replay'
+                    ? 'Replay this run from its failed step?'
+                    : 'Replay this run on the newest published version, from the same step?'
               }
               confirmLabel={pending === 'cancel' ? 'Confirm cancel' : 'Confirm replay'}
               onConfirm={() => void act(pending)}

@@ -124,6 +124,25 @@ describe('RunDetail', () => {
     expect(alert.textContent).toContain('run_not_replayable');
     expect(calls[1]?.path).toBe('/api/runs/run-j1-a/replay');
     expect(calls[1]?.init.method).toBe('POST');
+    expect(JSON.parse(calls[1]?.init.body as string)).toEqual({ version: 'own' });
+  });
+
+  it('replays on the newest published version when that is the one confirmed', async () => {
+    const calls = scriptedServer([
+      { status: 200, body: timeline },
+      { status: 202, body: { workflowId: 'run-j1-a', mode: 'from_failed_step' } },
+      { status: 200, body: timeline },
+    ]);
+    render(<RunDetail runId="run-j1-a" onBack={() => {}} />);
+    await screen.findByRole('region', { name: 'Decisions' });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Replay on newest version' }));
+    const dialog = screen.getByRole('alertdialog');
+    expect(dialog.textContent).toContain('newest published version');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm replay' }));
+
+    await screen.findByText(/Replay started as run-j1-a/);
+    expect(JSON.parse(calls[1]?.init.body as string)).toEqual({ version: 'newest' });
   });
 });
 
