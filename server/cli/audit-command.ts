@@ -7,9 +7,9 @@ import {
   writeCheckpoint,
 } from '../audit/audit-checkpoint.js';
 import { verifyAudit } from '../audit/verify-audit.js';
-import { loadConfig } from '../config/config.js';
-import { loadKeyring } from '../crypto/keyring.js';
-import { createPool } from '../db/pool.js';
+import { withDatabase } from './with-database.js';
+
+const DATABASE_PURPOSE = 'whose audit trail to check';
 
 /**
  * `pathwell audit verify [--checkpoint file]` and `pathwell audit checkpoint [--out file]`:
@@ -24,7 +24,7 @@ export function addAuditCommands(program: Command): void {
     .description('Verify the hash chain and the last signed checkpoint; exits 1 on any fault')
     .option('--checkpoint <file>', 'a checkpoint exported earlier (JSON) to verify against')
     .action(async (options: { checkpoint?: string }) => {
-      await withDatabase(async (pool, keyring) => {
+      await withDatabase(DATABASE_PURPOSE, 2, async (pool, keyring) => {
         const checkpoint =
           options.checkpoint === undefined
             ? await latestCheckpoint(pool, keyring)
@@ -45,7 +45,7 @@ export function addAuditCommands(program: Command): void {
     .description('Sign the chain head now; print it, or write it to a file kept elsewhere')
     .option('--out <file>', 'where to write the checkpoint JSON')
     .action(async (options: { out?: string }) => {
-      await withDatabase(async (pool, keyring) => {
+      await withDatabase(DATABASE_PURPOSE, 2, async (pool, keyring) => {
         const checkpoint = await writeCheckpoint(pool, keyring);
         const text = `${JSON.stringify(checkpoint, null, 2)}\n`;
         if (options.out === undefined) {
@@ -55,25 +55,4 @@ export function addAuditCommands(program: Command): void {
         }
       });
     });
-}
-
-async function withDatabase(
-  work: (
-    pool: ReturnType<typeof createPool>,
-    keyring: ReturnType<typeof loadKeyring>,
-  ) => Promise<void>,
-): Promise<void> {
-  const config = loadConfig();
-  if (config.databaseUrl === undefined) {
-    throw new AppError(
-      'config_invalid',
-      'Set DATABASE_URL to the database whose audit trail to check.',
-    );
-  }
-  const pool = createPool(config.databaseUrl, 2);
-  try {
-    await work(pool, loadKeyring(config));
-  } finally {
-    await pool.end();
-  }
 }

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { AppError } from '../../engine/errors/app-error.js';
-import { loadConfig } from '../config/config.js';
-import { loadKeyring } from '../crypto/keyring.js';
-import { createPool } from '../db/pool.js';
 import {
   addSource,
   listSources,
@@ -10,6 +7,9 @@ import {
   rotateSource,
   type SourceKind,
 } from '../db/sources.store.js';
+import { withDatabase } from './with-database.js';
+
+const DATABASE_PURPOSE = 'of the server whose sources to manage';
 
 /** Options of `pathwell sources add`. */
 interface AddOptions {
@@ -36,7 +36,7 @@ export function registerSourcesCommand(program: Command): void {
     .option('--rate-limit <perSecond>', 'requests per second (default PATHWELL_HOOK_RATE_LIMIT)')
     .option('--secret-from-env <variable>', 'use the secret in this environment variable')
     .action(async (name: string, options: AddOptions) => {
-      await withDatabase(async (pool, keyring) => {
+      await withDatabase(DATABASE_PURPOSE, 1, async (pool, keyring) => {
         const kind: SourceKind = options.bearer === true ? 'bearer' : 'hmac';
         const credential =
           options.secretFromEnv === undefined ? undefined : process.env[options.secretFromEnv];
@@ -66,7 +66,7 @@ export function registerSourcesCommand(program: Command): void {
     .command('list')
     .description('List registered sources (never their secrets)')
     .action(async () => {
-      await withDatabase(async (pool) => {
+      await withDatabase(DATABASE_PURPOSE, 1, async (pool) => {
         for (const source of await listSources(pool)) {
           const peers = source.mllpPeers.length === 0 ? '-' : source.mllpPeers.join(',');
           process.stdout.write(
@@ -80,7 +80,7 @@ export function registerSourcesCommand(program: Command): void {
     .command('rotate <name>')
     .description('Replace a source secret or token; prints the new one once')
     .action(async (name: string) => {
-      await withDatabase(async (pool, keyring) => {
+      await withDatabase(DATABASE_PURPOSE, 1, async (pool, keyring) => {
         const rotated = await rotateSource(pool, keyring, name);
         process.stdout.write(`New credential for "${name}" (shown once): ${rotated.credential}\n`);
       });
@@ -90,30 +90,9 @@ export function registerSourcesCommand(program: Command): void {
     .command('remove <name>')
     .description('Remove a source; its requests are refused from then on')
     .action(async (name: string) => {
-      await withDatabase(async (pool) => {
+      await withDatabase(DATABASE_PURPOSE, 1, async (pool) => {
         await removeSource(pool, name);
         process.stdout.write(`Removed source "${name}".\n`);
       });
     });
-}
-
-async function withDatabase(
-  work: (
-    pool: ReturnType<typeof createPool>,
-    keyring: ReturnType<typeof loadKeyring>,
-  ) => Promise<void>,
-): Promise<void> {
-  const config = loadConfig();
-  if (config.databaseUrl === undefined) {
-    throw new AppError(
-      'config_invalid',
-      'Set DATABASE_URL to the database of the server whose sources to manage.',
-    );
-  }
-  const pool = createPool(config.databaseUrl, 1);
-  try {
-    await work(pool, loadKeyring(config));
-  } finally {
-    await pool.end();
-  }
 }
