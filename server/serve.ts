@@ -7,6 +7,7 @@ import { migrateUp } from './db/migrate.js';
 import { createPool, type Pool } from './db/pool.js';
 import { bootstrapAccess } from './auth/bootstrap.js';
 import { initApp, shutdownApp } from './http/app.js';
+import { dispatchQueueOf } from './ingest/dispatch-queue.js';
 import { startDispatcherLoop } from './ingest/dispatcher-loop.js';
 import { syncAllSchedules } from './journeys/schedule-sync.js';
 import type { Logger } from './log/logger.js';
@@ -72,7 +73,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   if (resumed > 0) {
     log.info({ resumed }, 'Bulk replays resumed');
   }
-  const loop = startDispatcherLoop({ ...deps, orgTimeZone: config.orgTimeZone }, log);
+  const loop = startDispatcherLoop(deps, log);
   // A publish that could not reach Temporal left its schedule unstarted; starting makes it good.
   const schedules = await syncAllSchedules(deps).catch(() => 0);
   log.info({ schedules }, 'Schedules synced');
@@ -105,6 +106,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await mllp?.stop();
       await loop.stop();
       await shutdownApp(server);
+      // Events already answered are durable; finishing their dispatch saves the next start a
+      // moment, and leaving it undone loses nothing (the inbox loop picks them up).
+      await dispatchQueueOf(deps).drain();
       await temporal.connection.close();
       await pool.end();
     },

@@ -109,12 +109,19 @@ export async function recordPendingDispatch(
   ]);
 }
 
-/** Ids of events whose runs have not all been started yet, oldest first. */
-export async function pendingEventIds(db: Queryable, limit: number): Promise<string[]> {
+/**
+ * Ids of events whose runs have not all been started yet, oldest first, leaving out those
+ * received in the last `minAgeSeconds` (their own server is most likely dispatching them).
+ */
+export async function pendingEventIds(
+  db: Queryable,
+  options: { limit: number; minAgeSeconds?: number },
+): Promise<string[]> {
   const result = await db.query<{ id: string }>(
     `SELECT id FROM inbox_events WHERE dispatch_state = 'pending'
+       AND received_at <= now() - make_interval(secs => $2)
      ORDER BY received_at LIMIT $1`,
-    [limit],
+    [options.limit, options.minAgeSeconds ?? 0],
   );
   return result.rows.map((row) => row.id);
 }

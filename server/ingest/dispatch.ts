@@ -35,9 +35,11 @@ export async function dispatchEvent(deps: DispatchDeps, event: CareEvent): Promi
   const runs: RunDispatch[] = [];
   try {
     runs.push(...(await signalRunningRuns(deps, event)));
-    const versions = (await isOvertakenByCancellation(deps, event))
-      ? []
-      : await publishedVersionsFor(deps.pool, event.type);
+    const isOvertaken = await isOvertakenByCancellation(deps, event);
+    if (isOvertaken) {
+      deps.log.info({ eventId: event.id }, 'Run not started: a later cancellation overtook it');
+    }
+    const versions = isOvertaken ? [] : await publishedVersionsFor(deps.pool, event.type);
     for (const version of versions) {
       if (!(await passesTriggerFilter(deps, version, event))) {
         continue;
@@ -45,6 +47,7 @@ export async function dispatchEvent(deps: DispatchDeps, event: CareEvent): Promi
       const started = await startRun(deps, version, event);
       if (started !== undefined) {
         runs.push(started);
+        await cancelIfOvertaken(deps, event, started.workflowId);
       }
     }
   } catch (error) {
@@ -110,13 +113,23 @@ async function isOvertakenByCancellation(deps: DispatchDeps, event: CareEvent): 
      LIMIT 1`,
     [event.source, event.subject.resourceType, event.subject.id, event.id],
   );
-  if (later.rows.length > 0) {
-    deps.log.info(
-      { eventId: event.id },
-      'Run not started: a later cancellation overtook the event',
-    );
-  }
   return later.rows.length > 0;
+}
+
+// Another server can take in the cancellation while this one is starting the booking's run:
+// its signal then finds no run yet. Looking again once the run exists closes that gap (a
+// cancellation that arrives later still finds the run and signals it itself).
+async function cancelIfOvertaken(
+  deps: DispatchDeps,
+  event: CareEvent,
+  workflowId: string,
+): Promise<void> {
+  if (await isOvertakenByCancellation(deps, event)) {
+    deps.log.info({ eventId: event.id, workflowId }, 'Run cancelled: a cancellation overtook it');
+    await deps.temporal.client.workflow
+      .getHandle(workflowId)
+      .signal('cancelled', { reason: 'appointment_cancelled' });
+  }
 }
 
 function signalFor(type: string): 'rescheduled' | 'cancelled' | 'patientEvent' | undefined {

@@ -9,11 +9,8 @@ import {
 } from '../../engine/events/fhir/read-body.js';
 import type { Config } from '../config/config.js';
 import type { Keyring } from '../crypto/keyring.js';
-import { loadKnownAppointments } from '../db/appointments.store.js';
-import { findAdmitted } from '../db/inbox.store.js';
-import { findPatientIds } from '../db/patients.store.js';
+import { loadIngestLookups } from '../db/ingest-lookups.store.js';
 import type { Pool } from '../db/pool.js';
-import { loadKnownPrescriptions } from '../db/prescriptions.store.js';
 import { applyPlan, type IngestResult } from './apply-plan.js';
 import { readFromFhirServer } from './fhir-server.js';
 
@@ -55,24 +52,18 @@ export async function ingestFhir(
   let reading = readFhirBody(body.parsed, options);
   reading = await fetchResources(deps, reading, { wanted: reading.toFetch, options });
 
-  // Sequential on purpose: in embedded mode the pool shares one PGlite session.
-  const referenced = lookupsNeeded(reading, options.mappings).patientIds;
-  const directory = await findPatientIds(deps.pool, source, referenced);
-  const absent = referenced.filter((id) => !directory.has(id));
+  let needed = lookupsNeeded(reading, options.mappings);
+  let lookups = await loadIngestLookups(deps.pool, source, needed);
+  const absent = needed.patientIds.filter((id) => !lookups.directory.has(id));
   if (absent.length > 0 && deps.config.fhirBaseUrl !== undefined) {
     // Read patients join the body, so they are stored with it; unknown ones stay unknown.
     const patients = absent.map((id) => ({ resourceType: 'Patient', id }));
     reading = await fetchResources(deps, reading, { wanted: patients, options, isQuiet: true });
+    needed = lookupsNeeded(reading, options.mappings);
+    lookups = await loadIngestLookups(deps.pool, source, needed);
   }
 
-  const needed = lookupsNeeded(reading, options.mappings);
-  const knownAppointments = await loadKnownAppointments(deps.pool, source, needed.appointmentIds);
-  const knownPrescriptions = await loadKnownPrescriptions(
-    deps.pool,
-    source,
-    needed.prescriptionIds,
-  );
-  const admitted = await findAdmitted(deps.pool, source, needed.idempotencyKeys);
+  const { directory, knownAppointments, knownPrescriptions, admitted } = lookups;
   const plan = planFhirIngest(
     reading,
     {

@@ -17,7 +17,7 @@ import { findAdmitted } from '../db/inbox.store.js';
 import { findPatientIds } from '../db/patients.store.js';
 import type { ServerDeps } from '../server-deps.js';
 import { applyPlan, type IngestResult } from './apply-plan.js';
-import { dispatchAccepted } from './dispatch-or-queue.js';
+import { queueAccepted } from './dispatch-or-queue.js';
 
 /** What taking in one message did, and the acknowledgment it gets. */
 export interface Hl7MessageOutcome {
@@ -40,8 +40,9 @@ export interface Hl7BodyOutcome {
 
 /**
  * Takes in an HL7 v2 body from a source, over HTTP or MLLP: splits a batch, and for each
- * message reads it, writes its patient and event in one transaction, starts or signals its runs,
- * and acknowledges it (`AA`), or refuses it with a NAK (`AE`/`AR` and an ERR segment naming the
+ * message reads it, writes its patient and event in one transaction, queues the starting and
+ * signalling of its runs (they go ahead right after, in arrival order per subject), and
+ * acknowledges it (`AA`), or refuses it with a NAK (`AE`/`AR` and an ERR segment naming the
  * field). Messages are handled in order, each on its own: one refused message does not undo
  * the ones before it, and a redelivery (same MSH-10) is acknowledged again and starts nothing.
  *
@@ -116,7 +117,7 @@ async function ingestMessage(
       receivedAt,
       body: { contentType: 'application/hl7-v2', bytes: Buffer.from(text, 'utf8') },
     });
-    await dispatchAccepted(deps, result);
+    queueAccepted(deps, result);
 
     const note = result.accepted.some((event) => event.duplicate)
       ? 'Redelivery of a message already accepted; nothing new was started'

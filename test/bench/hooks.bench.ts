@@ -10,13 +10,13 @@
  * started per unique event. Not part of `npm test`; traffic goes to 127.0.0.1 only, for a
  * bounded time.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import autocannon from 'autocannon';
 import express from 'express';
 import getPort from 'get-port';
 import pg from 'pg';
@@ -35,19 +35,20 @@ import { locateTemporalCli } from '../../server/embedded/temporal-cli.js';
 import { startTemporalDevServer } from '../../server/embedded/temporal-dev-server.js';
 import { initApp, WEBHOOK_BODY_LIMIT } from '../../server/http/app.js';
 import { webhookAccess } from '../../server/http/webhook-access.js';
+import { dispatchQueueOf } from '../../server/ingest/dispatch-queue.js';
 import { DEMO_JOURNEY } from '../../server/journeys/demo-journey.js';
 import { createLogger } from '../../server/log/logger.js';
 import type { ServerDeps } from '../../server/server-deps.js';
 import { connectTemporal } from '../../server/temporal/temporal-client.js';
 import { activityDepsOf } from '../../server/worker/activity-deps-of.js';
 import { createJourneyWorker } from '../../server/worker/journey-worker.js';
-import { reminderBundle } from '../support/fixtures.js';
-import { signedHeaders } from '../support/sign.js';
+import type { LoadResult, LoadStep } from './hook-load.js';
 
-const RATES = [50, 100, 200];
+const RATES = (process.env.BENCH_RATES ?? '50,100,200').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const DUPLICATE_SHARE = 0.2;
 const SECRET = randomBytes(24).toString('base64url');
+const LOAD_SCRIPT = new URL('./hook-load.ts', import.meta.url).pathname;
 
 // A journey that ends at once: the baseline's workflow start is the same RPC as a real one.
 const EXIT_AT_ONCE: JourneyDocument = {
@@ -207,11 +208,11 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const results: Array<{ rate: number; baseline: Measured; hook: Measured }> = [];
-  await load(`${base}/bench/baseline`, 50, 2, baselineBody); // warm-up
-  await load(`${base}/api/hooks/fhir`, 50, 2, hookBody);
+  await load(`${base}/bench/baseline`, 50, 2, 'baseline'); // warm-up
+  await load(`${base}/api/hooks/fhir`, 50, 2, 'fhir');
   for (const rate of RATES) {
-    const baseline = await load(`${base}/bench/baseline`, rate, SECONDS, baselineBody);
-    const hook = await load(`${base}/api/hooks/fhir`, rate, SECONDS, hookBody);
+    const baseline = await load(`${base}/bench/baseline`, rate, SECONDS, 'baseline');
+    const hook = await load(`${base}/api/hooks/fhir`, rate, SECONDS, 'fhir');
     results.push({ rate, baseline, hook });
   }
 
@@ -219,6 +220,7 @@ async function main(): Promise<void> {
   // inbox loop right after, so give the loop a moment before counting. The worker runs only
   // now: on two shared cores, executing a thousand runs during the measurement would time the
   // worker, not the acknowledgement (a deployment runs workers in their own processes).
+  await dispatchQueueOf(deps).drain();
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const running = worker.run();
   const executions = await temporal.client.workflow
@@ -261,82 +263,51 @@ async function main(): Promise<void> {
 
 let warmUnique = 0;
 
-function baselineBody(): string {
-  return JSON.stringify({ resourceType: 'Basic', id: randomUUID() });
-}
-
-function hookBody(): string {
-  return JSON.stringify(reminderBundle({ start: new Date(Date.now() + 3 * 86_400_000) }).bundle);
-}
-
+// The load generator runs in its own process: in this one it would take turns with the server
+// on one event loop and its own work would show up as the server's latency.
 async function load(
   url: string,
   rate: number,
   seconds: number,
-  makeBody: () => string,
+  body: LoadStep['body'],
 ): Promise<Measured> {
-  const sent: string[] = [];
-  const answered = new Set<string>();
-  let redeliveries = 0;
-  const result = await autocannon({
+  const step: LoadStep = {
     url,
-    method: 'POST',
-    connections: 20,
-    overallRate: rate,
-    duration: seconds,
-    requests: [
-      {
-        setupRequest: (request) => {
-          const isDuplicate = sent.length > 0 && Math.random() < DUPLICATE_SHARE;
-          const body = isDuplicate
-            ? (sent[Math.floor(Math.random() * sent.length)] as string)
-            : makeBody();
-          if (!isDuplicate) {
-            sent.push(body);
-          }
-          return {
-            ...request,
-            body,
-            headers: {
-              'content-type': 'application/fhir+json',
-              ...signedHeaders('bench', SECRET, body),
-            },
-          };
-        },
-        // The server says which event each answer is about: a redelivery names the original.
-        onResponse: (status, body) => {
-          if (status < 200 || status >= 300) {
-            return;
-          }
-          const answer = JSON.parse(body) as {
-            eventId?: string;
-            accepted?: Array<{ eventId: string; duplicate: boolean }>;
-          };
-          const events = answer.accepted ?? [
-            { eventId: answer.eventId ?? '', duplicate: status === 200 },
-          ];
-          for (const event of events) {
-            answered.add(event.eventId);
-            redeliveries += event.duplicate ? 1 : 0;
-          }
-        },
-      },
-    ],
+    rate,
+    seconds,
+    body,
+    secret: SECRET,
+    duplicateShare: DUPLICATE_SHARE,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(step)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  if (seconds === 2 && url.endsWith('/fhir')) {
-    warmUnique += answered.size;
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) {
+    throw new Error(`The load generator exited with ${code}`);
   }
+  const result = JSON.parse(output.trim().split('\n').pop() ?? '{}') as LoadResult;
+  if (seconds === 2 && body === 'fhir') {
+    warmUnique += result.answeredEventIds.length;
+  }
+
   // Requests still in flight when autocannon stops are served anyway; let them finish before
   // the next step is measured.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
-  const path = new URL(url).pathname;
-  process.stdout.write(`  ${path} at ${rate}/s: ${redeliveries} answered as redeliveries\n`);
+  const route = new URL(url).pathname;
+  process.stdout.write(
+    `  ${route} at ${rate}/s: ${result.redeliveries} answered as redeliveries\n`,
+  );
   return {
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
-    sent: result.requests.sent,
-    uniqueAnswered: answered.size,
+    p50: result.p50,
+    p99: result.p99,
+    errors: result.errors,
+    sent: result.sent,
+    uniqueAnswered: result.answeredEventIds.length,
   };
 }
 

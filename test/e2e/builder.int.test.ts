@@ -186,7 +186,7 @@ describe.skipIf(!hasFixtures)('the builder, end to end in Chromium', () => {
       .set('content-type', 'application/fhir+json')
       .send(JSON.stringify(bundle));
     expect(response.status).toBe(202);
-    const [workflowId] = startedRuns(response.body);
+    const [workflowId] = await startedRuns(harness, response.body);
     const result = await runResult(harness, workflowId as string);
 
     expect(result.outcome).toBe('done');

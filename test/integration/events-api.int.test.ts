@@ -87,7 +87,9 @@ describe.skipIf(!hasFixtures)('the events API and manual runs', () => {
       .post('/api/hooks/fhir')
       .set('content-type', 'application/fhir+json')
       .send(JSON.stringify(booking.bundle));
-    const workflowId = startedRuns(response.body).find((id) => id.includes(confirm.journeyId));
+    const workflowId = (await startedRuns(harness, response.body)).find((id) =>
+      id.includes(confirm.journeyId),
+    );
     const row = await harness.pool.query<{ id: string }>(
       'SELECT id FROM patients WHERE source_id = $1',
       [booking.patientId],

@@ -297,7 +297,9 @@ describe('the journeys API', () => {
           .send(JSON.stringify(reminderBundle({ start }).bundle));
 
       const first = await post(new Date(Date.now() + 24 * HOUR + 6_000));
-      const running = startedRuns(first.body).filter((id) => id.includes(created.id));
+      const running = (await startedRuns(harness, first.body)).filter((id) =>
+        id.includes(created.id),
+      );
       expect(running).toHaveLength(1);
       const unpublished = await api().post(`/api/journeys/${created.id}/unpublish`);
       const second = await post(new Date(Date.now() + 24 * HOUR + 6_000));
@@ -306,7 +308,9 @@ describe('the journeys API', () => {
         status: 'unpublished',
         publishedVersion: null,
       });
-      expect(startedRuns(second.body).filter((id) => id.includes(created.id))).toEqual([]);
+      expect(
+        (await startedRuns(harness, second.body)).filter((id) => id.includes(created.id)),
+      ).toEqual([]);
       expect((await runResult(harness, running[0] as string)).outcome).toBe('completed');
       await harness.smtp.waitForMessages(before + 1);
     },

@@ -18,7 +18,7 @@ import {
   type RecipientNetworkFixture,
   startRecipientNetwork,
 } from '../support/recipient-network.js';
-import { runResult } from '../support/runs.js';
+import { runResult, startedRuns } from '../support/runs.js';
 
 type Run = Awaited<ReturnType<typeof runResult>>;
 const stepOf = (result: Run) => result.steps.find((step) => step.stepId === 'message');
@@ -201,12 +201,8 @@ describe.skipIf(!hasFixtures)('AC-PHI-5 outbound URLs carry opaque tokens only',
         .post('/api/hooks/fhir')
         .set('content-type', 'application/fhir+json')
         .send(JSON.stringify(bundle));
-      for (const event of response.body.accepted as Array<{
-        runs: Array<{ workflowId: string }>;
-      }>) {
-        for (const run of event.runs) {
-          await runResult(h, run.workflowId);
-        }
+      for (const workflowId of await startedRuns(h, response.body)) {
+        await runResult(h, workflowId);
       }
     }
 

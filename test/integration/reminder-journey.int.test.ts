@@ -38,7 +38,7 @@ describe.skipIf(!hasFixtures)('the appointment reminder journey', () => {
 
     const response = await post(bundle);
     expect(response.status).toBe(202);
-    const [workflowId] = startedRuns(response.body);
+    const [workflowId] = await startedRuns(harness, response.body);
     const result = await runResult(harness, workflowId as string);
 
     expect(result.outcome).toBe('completed');
@@ -70,7 +70,7 @@ describe.skipIf(!hasFixtures)('the appointment reminder journey', () => {
     });
 
     const response = await post(bundle);
-    await runResult(harness, startedRuns(response.body)[0] as string);
+    await runResult(harness, (await startedRuns(harness, response.body))[0] as string);
 
     const [message] = (await harness.smtp.waitForMessages(before + 1)).slice(before);
     const tokyo = new Intl.DateTimeFormat('en-US', {
@@ -88,7 +88,7 @@ describe.skipIf(!hasFixtures)('the appointment reminder journey', () => {
     const { bundle } = reminderBundle({ start });
 
     const response = await post(bundle);
-    await runResult(harness, startedRuns(response.body)[0] as string);
+    await runResult(harness, (await startedRuns(harness, response.body))[0] as string);
 
     const [message] = (await harness.smtp.waitForMessages(before + 1)).slice(before);
     const newYork = new Intl.DateTimeFormat('en-US', {
@@ -110,7 +110,7 @@ describe.skipIf(!hasFixtures)('the appointment reminder journey', () => {
     expect(again.body.accepted[0].duplicate).toBe(true);
     expect(again.body.accepted[0].eventId).toBe(first.body.accepted[0].eventId);
 
-    await runResult(harness, startedRuns(first.body)[0] as string);
+    await runResult(harness, (await startedRuns(harness, first.body))[0] as string);
     await harness.smtp.waitForMessages(before + 1);
     const late = await post(bundle);
     expect(late.status).toBe(200);
@@ -127,7 +127,10 @@ describe.skipIf(!hasFixtures)('the appointment reminder journey', () => {
     });
 
     const response = await post(bundle);
-    const result = await runResult(harness, startedRuns(response.body)[0] as string);
+    const result = await runResult(
+      harness,
+      (await startedRuns(harness, response.body))[0] as string,
+    );
 
     expect(result).toMatchObject({
       status: 'completed',
@@ -146,7 +149,10 @@ describe.skipIf(!hasFixtures)('the appointment reminder journey', () => {
     const { bundle } = reminderBundle({ start: new Date(Date.now() + 2 * HOUR) });
 
     const response = await post(bundle);
-    const result = await runResult(harness, startedRuns(response.body)[0] as string);
+    const result = await runResult(
+      harness,
+      (await startedRuns(harness, response.body))[0] as string,
+    );
 
     expect(result.outcome).toBe('completed');
     expect(result.steps.find((step) => step.stepId === 'day-before')?.outcome).toBe(
@@ -160,7 +166,10 @@ describe.skipIf(!hasFixtures)('the appointment reminder journey', () => {
     const { bundle } = reminderBundle({ start: new Date(Date.now() - HOUR) });
 
     const response = await post(bundle);
-    const result = await runResult(harness, startedRuns(response.body)[0] as string);
+    const result = await runResult(
+      harness,
+      (await startedRuns(harness, response.body))[0] as string,
+    );
 
     expect(result).toMatchObject({ outcome: 'skipped', reason: 'appointment_in_past' });
     expect(harness.smtp.messages.length).toBe(before);
@@ -178,7 +187,10 @@ describe.skipIf(!hasFixtures)('the appointment reminder journey', () => {
       [patientId],
     );
     await recordEmailOptOut(harness.pool, row.rows[0]?.id as string, 'treatment');
-    const result = await runResult(harness, startedRuns(response.body)[0] as string);
+    const result = await runResult(
+      harness,
+      (await startedRuns(harness, response.body))[0] as string,
+    );
 
     expect(result.steps.find((step) => step.stepId === 'reminder')).toMatchObject({
       outcome: 'blocked',

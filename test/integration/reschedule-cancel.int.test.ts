@@ -104,13 +104,18 @@ describe.skipIf(!hasFixtures)('reschedule and cancel reaching running journeys',
     expect(moved.text).toContain('MSA|AA|');
     const subject = await subjectOf(harness, booked);
     const workflowId = await runFor(harness, subject);
-    const events = await harness.pool.query<{
-      type: string;
-      dispatch: { runs: Array<{ action: string }> };
-    }>('SELECT type, dispatch FROM inbox_events WHERE subject_id = $1 ORDER BY received_at', [
-      subject,
-    ]);
-    expect(events.rows.map((row) => [row.type, row.dispatch.runs[0]?.action])).toEqual([
+    // Each answer came once its event was in the inbox; the runs start and are signalled just
+    // after, in arrival order.
+    const dispatched = async () => {
+      const events = await harness.pool.query<{
+        type: string;
+        dispatch: { runs: Array<{ action: string }> } | null;
+      }>('SELECT type, dispatch FROM inbox_events WHERE subject_id = $1 ORDER BY received_at', [
+        subject,
+      ]);
+      return events.rows.map((row) => [row.type, row.dispatch?.runs[0]?.action]);
+    };
+    await expect.poll(dispatched, { timeout: 20_000 }).toEqual([
       ['appointment.booked', 'started'],
       ['appointment.rescheduled', 'signalled'],
     ]);

@@ -58,11 +58,9 @@ describe.skipIf(!hasFixtures)('pathwell start (embedded development mode)', () =
       headers: { 'content-type': 'application/fhir+json' },
       body: JSON.stringify(bundle),
     });
-    const answer = (await posted.json()) as {
-      accepted: Array<{ runs: Array<{ action: string }> }>;
-    };
+    const answer = (await posted.json()) as { accepted: Array<{ duplicate: boolean }> };
     expect(posted.status).toBe(202);
-    expect(answer.accepted[0]?.runs[0]?.action).toBe('started');
+    expect(answer.accepted).toMatchObject([{ duplicate: false }]);
 
     await expect
       .poll(

@@ -25,7 +25,7 @@ describe.skipIf(!hasFixtures)('TLS enforcement at delivery', () => {
       .post('/api/hooks/fhir')
       .set('content-type', 'application/fhir+json')
       .send(JSON.stringify(bundle));
-    const workflowId = startedRuns(response.body)[0] as string;
+    const workflowId = (await startedRuns(harness, response.body))[0] as string;
     const result = await runResult(harness, workflowId);
     const audit = await harness.pool.query<{
       decision: string;

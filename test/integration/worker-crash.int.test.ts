@@ -30,7 +30,7 @@ describe.skipIf(!hasFixtures)('a worker killed with SIGKILL', () => {
       .set('content-type', 'application/fhir+json')
       .send(JSON.stringify(bundle));
     expect(response.status).toBe(202);
-    return startedRuns(response.body)[0] as string;
+    return (await startedRuns(h, response.body))[0] as string;
   }
 
   async function kill(child: ChildProcess): Promise<void> {

@@ -109,7 +109,7 @@ export async function postAppointment(
     [sourceId],
   );
   return {
-    workflowId: startedRuns(response.body)[0] as string,
+    workflowId: (await startedRuns(h, response.body))[0] as string,
     patientId: patient.rows[0]?.id as string,
     appointmentId,
   };
@@ -139,7 +139,7 @@ export async function postBundle(h: Harness, bundle: unknown): Promise<string> {
     .post('/api/hooks/fhir')
     .set('content-type', 'application/fhir+json')
     .send(JSON.stringify(bundle));
-  return startedRuns(response.body)[0] as string;
+  return (await startedRuns(h, response.body))[0] as string;
 }
 
 /** The audit rows of a run, oldest first. */

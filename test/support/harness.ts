@@ -22,6 +22,7 @@ import { createPool, type Pool } from '../../server/db/pool.js';
 import { initApp } from '../../server/http/app.js';
 import { serverMailer } from '../../server/mail/server-mailer.js';
 import { createLogger, type Logger } from '../../server/log/logger.js';
+import { dispatchQueueOf } from '../../server/ingest/dispatch-queue.js';
 import type { ServerDeps } from '../../server/server-deps.js';
 import { connectTemporal, type TemporalHandle } from '../../server/temporal/temporal-client.js';
 import { activityDepsOf, type RecipientNetwork } from '../../server/worker/activity-deps-of.js';
@@ -242,6 +243,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         child.kill('SIGKILL');
       }
       // Each step is time-boxed so a hang names its culprit instead of a bare hook timeout.
+      await within('finishing queued dispatches', dispatchQueueOf(deps).drain());
       await within('stopping the worker', stopWorker());
       await within('closing the Temporal connection', temporal.connection.close());
       await within('ending the pool (a client was never released)', pool.end());

@@ -2,7 +2,8 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../../engine/errors/app-error.js';
 import { IGNORE_REASONS } from '../../../engine/events/ignore-reasons.js';
-import { dispatchAccepted } from '../../ingest/dispatch-or-queue.js';
+import { queueAccepted } from '../../ingest/dispatch-or-queue.js';
+import { dispatchQueueOf } from '../../ingest/dispatch-queue.js';
 import { ingestFhir } from '../../ingest/ingest-fhir.js';
 import type { ServerDeps } from '../../server-deps.js';
 import { ProblemSchema } from '../problem.js';
@@ -29,7 +30,11 @@ export const FhirHookResultSchema = z.object({
       duplicate: z
         .boolean()
         .describe('A redelivery of an event already in the inbox: starts nothing'),
-      runs: z.array(RunSchema),
+      runs: z
+        .array(RunSchema)
+        .describe(
+          'For a new event, empty: its runs start right after the answer. For a redelivery, the runs the first delivery started',
+        ),
     }),
   ),
   ignored: z.array(
@@ -99,13 +104,13 @@ export function fhirHookRoute(deps: ServerDeps): Route {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const source = await authenticateOrRefuse(webhookAccess(deps), req, res, raw);
       const parsed = parseFhirJson(req, raw);
-      const result = await ingestFhir(deps, source, {
-        parsed,
-        bytes: raw,
-        contentType: req.get('content-type') ?? '',
-      });
-
-      await dispatchAccepted(deps, result);
+      const result = await dispatchQueueOf(deps).answering(() =>
+        ingestFhir(deps, source, {
+          parsed,
+          bytes: raw,
+          contentType: req.get('content-type') ?? '',
+        }),
+      );
       const isAllRedelivery =
         result.accepted.length > 0 && result.accepted.every((event) => event.duplicate);
       res.status(isAllRedelivery ? 200 : 202).json({
@@ -113,6 +118,8 @@ export function fhirHookRoute(deps: ServerDeps): Route {
         ignored: result.ignored,
         stored: result.stored,
       });
+      // After the answer: the events are durable, and the EHR need not wait on Temporal.
+      queueAccepted(deps, result);
     },
   };
 }

@@ -1,0 +1,182 @@
+import type { CareEvent } from '../../engine/events/care-event.js';
+import type { RunDispatch } from '../db/inbox.store.js';
+import type { Logger } from '../log/logger.js';
+import type { ServerDeps } from '../server-deps.js';
+import { dispatchEvent } from './dispatch.js';
+
+/**
+ * Where a server starts and signals the runs of inbox events, once each event is durable.
+ *
+ * A webhook answers as soon as its events are committed to the inbox and hands them here, so
+ * the EHR does not wait on Temporal. Events about one subject (one appointment, one encounter)
+ * are dispatched one after another in the order they arrived, so a cancellation never
+ * overtakes the booking it cancels; different subjects go ahead side by side, a few at a time.
+ */
+export interface DispatchQueue {
+  /**
+   * Queues an event behind every earlier event of its subject. Queuing an event that is
+   * already queued or under way returns that dispatch instead of starting a second.
+   *
+   * @returns the runs dispatch started and signalled, or `undefined` when Temporal could not
+   *   be reached: the event then stays pending and the inbox loop tries again
+   */
+  enqueue: (event: CareEvent) => Promise<RunDispatch[] | undefined>;
+  /** Whether an event is queued or being dispatched in this process. */
+  isQueued: (eventId: string) => boolean;
+  /** Resolves once every event queued so far has been dispatched or left pending. */
+  drain: () => Promise<void>;
+  /**
+   * Runs a webhook's work ahead of dispatch: while any is under way, queued dispatches wait
+   * (each for at most {@link MAX_YIELD_MS}), so a burst of EHR requests is answered first.
+   */
+  answering: <T>(work: () => Promise<T>) => Promise<T>;
+}
+
+// Dispatch shares the database pool with the requests; a handful at a time keeps most of the
+// pool for them while Temporal starts runs about as fast as it would with more.
+const CONCURRENT_DISPATCHES = 4;
+
+/**
+ * How long a dispatch gives way to webhooks being answered before it goes ahead anyway. Runs
+ * start this much later at worst; an EHR's answer is what it waits on, a reminder days away is
+ * not. The bound keeps dispatch going under a load that never pauses.
+ */
+export const MAX_YIELD_MS = 250;
+
+const queues = new WeakMap<object, DispatchQueue>();
+
+/** The dispatch queue of one server (one per set of dependencies, shared by every route). */
+export function dispatchQueueOf(deps: ServerDeps): DispatchQueue {
+  const existing = queues.get(deps);
+  if (existing !== undefined) {
+    return existing;
+  }
+  const dispatchDeps = { ...deps, orgTimeZone: deps.config.orgTimeZone };
+  const queue = createDispatchQueue({
+    dispatch: (event) => dispatchEvent(dispatchDeps, event),
+    log: deps.log,
+  });
+  queues.set(deps, queue);
+  return queue;
+}
+
+/**
+ * A dispatch queue around `dispatch` (which throws when the event must wait for the inbox
+ * loop). {@link dispatchQueueOf} is the one a server uses; this is for tests of the queue.
+ */
+export function createDispatchQueue(options: {
+  dispatch: (event: CareEvent) => Promise<RunDispatch[]>;
+  log: Pick<Logger, 'warn'>;
+}): DispatchQueue {
+  const tails = new Map<string, Promise<unknown>>();
+  const inFlight = new Map<string, Promise<RunDispatch[] | undefined>>();
+  const slots = new Slots(CONCURRENT_DISPATCHES);
+  const answers = new Answering();
+
+  const dispatchOne = async (event: CareEvent): Promise<RunDispatch[] | undefined> => {
+    await answers.quiet(MAX_YIELD_MS);
+    await slots.take();
+    try {
+      return await options.dispatch(event);
+    } catch (error) {
+      options.log.warn(
+        { eventId: event.id, errorClass: (error as Error).name },
+        'Dispatch deferred to the inbox loop',
+      );
+      return undefined;
+    } finally {
+      slots.give();
+    }
+  };
+
+  return {
+    enqueue: (event) => {
+      const queued = inFlight.get(event.id);
+      if (queued !== undefined) {
+        return queued;
+      }
+      const subject = `${event.source}\u0000${event.subject.resourceType}\u0000${event.subject.id}`;
+      const before = tails.get(subject) ?? Promise.resolve();
+      const dispatched = before.then(() => dispatchOne(event));
+      inFlight.set(event.id, dispatched);
+      tails.set(subject, dispatched);
+
+      void dispatched.finally(() => {
+        inFlight.delete(event.id);
+        if (tails.get(subject) === dispatched) {
+          tails.delete(subject);
+        }
+      });
+      return dispatched;
+    },
+    isQueued: (eventId) => inFlight.has(eventId),
+    answering: (work) => answers.during(work),
+    drain: async () => {
+      while (inFlight.size > 0) {
+        await Promise.all(inFlight.values());
+      }
+    },
+  };
+}
+
+/** A counting semaphore: at most `size` holders at once, the rest wait in order. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free -= 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  give(): void {
+    const next = this.waiting.shift();
+    if (next === undefined) {
+      this.free += 1;
+    } else {
+      next();
+    }
+  }
+}
+
+/** Counts webhook requests under way, and lets dispatch wait for a moment without any. */
+class Answering {
+  private count = 0;
+  private waiters: Array<() => void> = [];
+
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    this.count += 1;
+    try {
+      return await work();
+    } finally {
+      this.count -= 1;
+      if (this.count === 0) {
+        const woken = this.waiters;
+        this.waiters = [];
+        for (const wake of woken) {
+          wake();
+        }
+      }
+    }
+  }
+
+  /** Resolves when no request is under way, or after `maxMs`, whichever comes first. */
+  async quiet(maxMs: number): Promise<void> {
+    if (this.count === 0) {
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      timer = setTimeout(resolve, maxMs);
+    });
+    clearTimeout(timer);
+  }
+}
