@@ -2,8 +2,9 @@
  * `npm run bench:hooks`: webhook acknowledgement under a bounded loopback load.
  *
  * One Pathwell server (real PostgreSQL, its own Temporal dev server, an in-process worker, the
- * demo journey published) takes signed FHIR Bundles on `POST /api/hooks/fhir` from autocannon at
- * 50, 100 and 200 requests a second, 20% of them redeliveries of bodies already sent. A baseline
+ * demo journey published) takes signed FHIR Bundles on `POST /api/hooks/fhir` at 50, 100 and
+ * 200 requests a second, 20% of them redeliveries of bodies already sent: first from autocannon,
+ * then evenly paced (hook-load.ts, in its own process, says how the two differ). A baseline
  * route in the same server does the same middleware (raw body, signature check, JSON parse),
  * one inbox write and one workflow start (a journey that exits at once), and is measured in the
  * same run. It prints p50/p99 latency and errors per rate, and checks that exactly one run
@@ -66,6 +67,19 @@ const EXIT_AT_ONCE: JourneyDocument = {
   ],
   edges: [{ id: 'e', source: 't', sourceHandle: 'out', target: 'x' }],
 };
+
+// autocannon's own shape first (the one the issue names), then the same rates evenly paced;
+// hook-load.ts says how the two differ. BENCH_SHAPES picks one.
+const SHAPES = (process.env.BENCH_SHAPES ?? 'autocannon,paced').split(',') as Array<
+  LoadStep['shape']
+>;
+
+interface Result {
+  shape: LoadStep['shape'];
+  rate: number;
+  baseline: Measured;
+  hook: Measured;
+}
 
 interface Measured {
   p50: number;
@@ -207,13 +221,28 @@ async function main(): Promise<void> {
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const results: Array<{ rate: number; baseline: Measured; hook: Measured }> = [];
-  await load(`${base}/bench/baseline`, 50, 2, 'baseline'); // warm-up
-  await load(`${base}/api/hooks/fhir`, 50, 2, 'fhir');
-  for (const rate of RATES) {
-    const baseline = await load(`${base}/bench/baseline`, rate, SECONDS, 'baseline');
-    const hook = await load(`${base}/api/hooks/fhir`, rate, SECONDS, 'fhir');
-    results.push({ rate, baseline, hook });
+  const results: Result[] = [];
+  const warm = { rate: 50, seconds: 2, shape: 'autocannon' } as const;
+  await load({ url: `${base}/bench/baseline`, body: 'baseline', ...warm });
+  await load({ url: `${base}/api/hooks/fhir`, body: 'fhir', ...warm });
+  for (const shape of SHAPES) {
+    for (const rate of RATES) {
+      const baseline = await load({
+        url: `${base}/bench/baseline`,
+        body: 'baseline',
+        rate,
+        shape,
+        seconds: SECONDS,
+      });
+      const hook = await load({
+        url: `${base}/api/hooks/fhir`,
+        body: 'fhir',
+        rate,
+        shape,
+        seconds: SECONDS,
+      });
+      results.push({ shape, rate, baseline, hook });
+    }
   }
 
   // Every unique event is in the inbox before its answer; its run may start inline or from the
@@ -265,20 +294,9 @@ let warmUnique = 0;
 
 // The load generator runs in its own process: in this one it would take turns with the server
 // on one event loop and its own work would show up as the server's latency.
-async function load(
-  url: string,
-  rate: number,
-  seconds: number,
-  body: LoadStep['body'],
-): Promise<Measured> {
-  const step: LoadStep = {
-    url,
-    rate,
-    seconds,
-    body,
-    secret: SECRET,
-    duplicateShare: DUPLICATE_SHARE,
-  };
+async function load(asked: Omit<LoadStep, 'secret' | 'duplicateShare'>): Promise<Measured> {
+  const { url, rate, seconds, body, shape } = asked;
+  const step: LoadStep = { ...asked, secret: SECRET, duplicateShare: DUPLICATE_SHARE };
   const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(step)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -300,7 +318,7 @@ async function load(
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const route = new URL(url).pathname;
   process.stdout.write(
-    `  ${route} at ${rate}/s: ${result.redeliveries} answered as redeliveries\n`,
+    `  ${shape} ${route} at ${rate}/s: ${result.redeliveries} answered as redeliveries\n`,
   );
   return {
     p50: result.p50,
@@ -312,7 +330,7 @@ async function load(
 }
 
 function report(
-  results: Array<{ rate: number; baseline: Measured; hook: Measured }>,
+  results: Result[],
   totals: {
     executions: string;
     doubled?: string;
@@ -327,16 +345,16 @@ function report(
   const lines = [
     `Webhook acknowledgement, ${SECONDS} s per rate, ${DUPLICATE_SHARE * 100}% redeliveries, ${os.cpus().length} cores, load average at the start ${startLoad}`,
     '',
-    '| offered | endpoint | achieved/s | p50 ms | p99 ms | errors | p99 / baseline | p99 < 50 ms |',
-    '|---|---|---|---|---|---|---|---|',
+    '| load | offered | endpoint | achieved/s | p50 ms | p99 ms | errors | p99 / baseline | p99 < 50 ms |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const { rate, baseline, hook } of results) {
+  for (const { shape, rate, baseline, hook } of results) {
     const ratio = hook.p99 / Math.max(baseline.p99, 1);
     lines.push(
-      `| ${rate}/s | baseline | ${(baseline.sent / SECONDS).toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${baseline.errors} | | ${baseline.p99 < 50 ? 'yes' : 'no'} |`,
+      `| ${shape} | ${rate}/s | baseline | ${(baseline.sent / SECONDS).toFixed(0)} | ${baseline.p50} | ${baseline.p99} | ${baseline.errors} | | ${baseline.p99 < 50 ? 'yes' : 'no'} |`,
     );
     lines.push(
-      `| ${rate}/s | /api/hooks/fhir | ${(hook.sent / SECONDS).toFixed(0)} | ${hook.p50} | ${hook.p99} | ${hook.errors} | ${ratio.toFixed(2)} (${ratio <= 1.2 ? 'within' : 'over'} 1.2) | ${hook.p99 < 50 ? 'yes' : 'no'} |`,
+      `| ${shape} | ${rate}/s | /api/hooks/fhir | ${(hook.sent / SECONDS).toFixed(0)} | ${hook.p50} | ${hook.p99} | ${hook.errors} | ${ratio.toFixed(2)} (${ratio <= 1.2 ? 'within' : 'over'} 1.2) | ${hook.p99 < 50 ? 'yes' : 'no'} |`,
     );
   }
   const isExact =
