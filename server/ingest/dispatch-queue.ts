@@ -25,23 +25,11 @@ export interface DispatchQueue {
   isQueued: (eventId: string) => boolean;
   /** Resolves once every event queued so far has been dispatched or left pending. */
   drain: () => Promise<void>;
-  /**
-   * Runs a webhook's work ahead of dispatch: while any is under way, queued dispatches wait
-   * (each for at most {@link MAX_YIELD_MS}), so a burst of EHR requests is answered first.
-   */
-  answering: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 // Dispatch shares the database pool with the requests; a handful at a time keeps most of the
 // pool for them while Temporal starts runs about as fast as it would with more.
 const CONCURRENT_DISPATCHES = 4;
-
-/**
- * How long a dispatch gives way to webhooks being answered before it goes ahead anyway. Runs
- * start this much later at worst; an EHR's answer is what it waits on, a reminder days away is
- * not. The bound keeps dispatch going under a load that never pauses.
- */
-export const MAX_YIELD_MS = 250;
 
 const queues = new WeakMap<object, DispatchQueue>();
 
@@ -71,10 +59,8 @@ export function createDispatchQueue(options: {
   const tails = new Map<string, Promise<unknown>>();
   const inFlight = new Map<string, Promise<RunDispatch[] | undefined>>();
   const slots = new Slots(CONCURRENT_DISPATCHES);
-  const answers = new Answering();
 
   const dispatchOne = async (event: CareEvent): Promise<RunDispatch[] | undefined> => {
-    await answers.quiet(MAX_YIELD_MS);
     await slots.take();
     try {
       return await options.dispatch(event);
@@ -110,7 +96,6 @@ export function createDispatchQueue(options: {
       return dispatched;
     },
     isQueued: (eventId) => inFlight.has(eventId),
-    answering: (work) => answers.during(work),
     drain: async () => {
       while (inFlight.size > 0) {
         await Promise.all(inFlight.values());
@@ -143,40 +128,5 @@ class Slots {
     } else {
       next();
     }
-  }
-}
-
-/** Counts webhook requests under way, and lets dispatch wait for a moment without any. */
-class Answering {
-  private count = 0;
-  private waiters: Array<() => void> = [];
-
-  async during<T>(work: () => Promise<T>): Promise<T> {
-    this.count += 1;
-    try {
-      return await work();
-    } finally {
-      this.count -= 1;
-      if (this.count === 0) {
-        const woken = this.waiters;
-        this.waiters = [];
-        for (const wake of woken) {
-          wake();
-        }
-      }
-    }
-  }
-
-  /** Resolves when no request is under way, or after `maxMs`, whichever comes first. */
-  async quiet(maxMs: number): Promise<void> {
-    if (this.count === 0) {
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    await new Promise<void>((resolve) => {
-      this.waiters.push(resolve);
-      timer = setTimeout(resolve, maxMs);
-    });
-    clearTimeout(timer);
   }
 }

@@ -5,7 +5,6 @@ import { buildAck } from '../../engine/events/hl7/ack.js';
 import { mllpSources, type Source } from '../db/sources.store.js';
 import { isLoopbackAddress, LOCAL_SOURCE } from '../http/webhook-access.js';
 import { ingestHl7 } from '../ingest/ingest-hl7.js';
-import { dispatchQueueOf } from '../ingest/dispatch-queue.js';
 import { errorFacts } from '../log/logger.js';
 import type { ServerDeps } from '../server-deps.js';
 import { MllpDecoder, mllpFrame } from './mllp-framing.js';
@@ -131,7 +130,7 @@ async function answer(
 ): Promise<void> {
   let reply: string;
   try {
-    reply = (await dispatchQueueOf(deps).answering(() => ingestHl7(deps, source, text))).text;
+    reply = (await ingestHl7(deps, source, text)).text;
   } catch (error) {
     // Pathwell's own services failed: nothing was stored, so the sender is asked to resend.
     deps.log.error({ ...errorFacts(error) }, 'MLLP message not stored');

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { AppError } from '../../../engine/errors/app-error.js';
 import { IGNORE_REASONS } from '../../../engine/events/ignore-reasons.js';
 import { queueAccepted } from '../../ingest/dispatch-or-queue.js';
-import { dispatchQueueOf } from '../../ingest/dispatch-queue.js';
 import { ingestFhir } from '../../ingest/ingest-fhir.js';
 import type { ServerDeps } from '../../server-deps.js';
 import { ProblemSchema } from '../problem.js';
@@ -104,13 +103,11 @@ export function fhirHookRoute(deps: ServerDeps): Route {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const source = await authenticateOrRefuse(webhookAccess(deps), req, res, raw);
       const parsed = parseFhirJson(req, raw);
-      const result = await dispatchQueueOf(deps).answering(() =>
-        ingestFhir(deps, source, {
-          parsed,
-          bytes: raw,
-          contentType: req.get('content-type') ?? '',
-        }),
-      );
+      const result = await ingestFhir(deps, source, {
+        parsed,
+        bytes: raw,
+        contentType: req.get('content-type') ?? '',
+      });
       const isAllRedelivery =
         result.accepted.length > 0 && result.accepted.every((event) => event.duplicate);
       res.status(isAllRedelivery ? 200 : 202).json({

@@ -2,7 +2,6 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../../engine/errors/app-error.js';
 import { ingestHl7 } from '../../ingest/ingest-hl7.js';
-import { dispatchQueueOf } from '../../ingest/dispatch-queue.js';
 import type { ServerDeps } from '../../server-deps.js';
 import { ProblemSchema } from '../problem.js';
 import type { Route } from '../route.js';
@@ -63,9 +62,7 @@ export function hl7HookRoute(deps: ServerDeps): Route {
 
       // TODO: MSH-18 (character set) is not read: bodies are decoded as UTF-8, so a sender using
       // ISO 8859-1 loses its accented letters. Reading MSH-18 before decoding would remove this.
-      const outcome = await dispatchQueueOf(deps).answering(() =>
-        ingestHl7(deps, source, raw.toString('utf8')),
-      );
+      const outcome = await ingestHl7(deps, source, raw.toString('utf8'));
 
       res
         .status(outcome.isAccepted ? 200 : 400)
