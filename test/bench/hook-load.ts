@@ -43,6 +43,8 @@ export interface LoadResult {
   sent: number;
   answeredEventIds: string[];
   redeliveries: number;
+  /** CPU seconds this generator spent sending and reading (not making bodies). */
+  cpuSeconds: number;
 }
 
 // Twenty sockets, as a handful of interface engines would keep open.
@@ -104,8 +106,10 @@ class Traffic {
   }
 }
 
-async function withAutocannon(step: LoadStep): Promise<LoadResult> {
-  const traffic = new Traffic(step);
+async function withAutocannon(
+  step: LoadStep,
+  traffic: Traffic,
+): Promise<Omit<LoadResult, 'cpuSeconds'>> {
   const result = await autocannon({
     url: step.url,
     method: 'POST',
@@ -130,8 +134,7 @@ async function withAutocannon(step: LoadStep): Promise<LoadResult> {
   };
 }
 
-async function paced(step: LoadStep): Promise<LoadResult> {
-  const traffic = new Traffic(step);
+async function paced(step: LoadStep, traffic: Traffic): Promise<Omit<LoadResult, 'cpuSeconds'>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   const total = Math.round(step.rate * step.seconds);
@@ -187,6 +190,14 @@ async function paced(step: LoadStep): Promise<LoadResult> {
   };
 }
 
+async function measured(step: LoadStep): Promise<LoadResult> {
+  const traffic = new Traffic(step);
+  const before = process.cpuUsage();
+  const result =
+    step.shape === 'paced' ? await paced(step, traffic) : await withAutocannon(step, traffic);
+  const spent = process.cpuUsage(before);
+  return { ...result, cpuSeconds: (spent.user + spent.system) / 1e6 };
+}
+
 const step = JSON.parse(process.argv[2] ?? '{}') as LoadStep;
-const result = step.shape === 'paced' ? await paced(step) : await withAutocannon(step);
-process.stdout.write(`${JSON.stringify(result)}\n`);
+process.stdout.write(`${JSON.stringify(await measured(step))}\n`);

@@ -43,6 +43,7 @@ import type { ServerDeps } from '../../server/server-deps.js';
 import { connectTemporal } from '../../server/temporal/temporal-client.js';
 import { activityDepsOf } from '../../server/worker/activity-deps-of.js';
 import { createJourneyWorker } from '../../server/worker/journey-worker.js';
+import { type CpuSeconds, readCpu, spentBetween } from './cpu-account.js';
 import type { LoadResult, LoadStep } from './hook-load.js';
 
 const RATES = (process.env.BENCH_RATES ?? '50,100,200').split(',').map(Number);
@@ -82,6 +83,8 @@ interface Result {
 }
 
 interface Measured {
+  /** CPU seconds over the step and the 2 s after it (dispatch that lags is counted). */
+  cpu: CpuSeconds & { generator: number; wallSeconds: number };
   p50: number;
   p99: number;
   errors: number;
@@ -110,6 +113,7 @@ async function main(): Promise<void> {
     namespace: 'default',
     logFile: path.join(dataDir, 'temporal.log'),
   });
+  temporalPid = temporalServer.child.pid;
   const masterKey = randomBytes(32).toString('base64');
   const config = loadConfig({
     PATHWELL_MODE: 'development',
@@ -291,12 +295,15 @@ async function main(): Promise<void> {
 }
 
 let warmUnique = 0;
+let temporalPid: number | undefined;
 
 // The load generator runs in its own process: in this one it would take turns with the server
 // on one event loop and its own work would show up as the server's latency.
 async function load(asked: Omit<LoadStep, 'secret' | 'duplicateShare'>): Promise<Measured> {
   const { url, rate, seconds, body, shape } = asked;
   const step: LoadStep = { ...asked, secret: SECRET, duplicateShare: DUPLICATE_SHARE };
+  const cpuBefore = readCpu(temporalPid);
+  const wallBefore = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', LOAD_SCRIPT, JSON.stringify(step)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -316,6 +323,11 @@ async function load(asked: Omit<LoadStep, 'secret' | 'duplicateShare'>): Promise
   // Requests still in flight when autocannon stops are served anyway; let them finish before
   // the next step is measured.
   await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const cpu = {
+    ...spentBetween(cpuBefore, readCpu(temporalPid)),
+    generator: result.cpuSeconds,
+    wallSeconds: (performance.now() - wallBefore) / 1000,
+  };
   const route = new URL(url).pathname;
   process.stdout.write(
     `  ${shape} ${route} at ${rate}/s: ${result.redeliveries} answered as redeliveries\n`,
@@ -326,6 +338,7 @@ async function load(asked: Omit<LoadStep, 'secret' | 'duplicateShare'>): Promise
     errors: result.errors,
     sent: result.sent,
     uniqueAnswered: result.answeredEventIds.length,
+    cpu,
   };
 }
 
@@ -356,6 +369,25 @@ function report(
     lines.push(
       `| ${shape} | ${rate}/s | /api/hooks/fhir | ${(hook.sent / SECONDS).toFixed(0)} | ${hook.p50} | ${hook.p99} | ${hook.errors} | ${ratio.toFixed(2)} (${ratio <= 1.2 ? 'within' : 'over'} 1.2) | ${hook.p99 < 50 ? 'yes' : 'no'} |`,
     );
+  }
+  lines.push(
+    '',
+    'CPU seconds over each step and the 2 s after it: server (this process: routes and dispatch), Temporal dev server, PostgreSQL backends, load generator; cores = their sum over the wall time (which includes the generator starting)',
+    '',
+    '| load | offered | endpoint | server | Temporal | PostgreSQL | generator | cores |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const { shape, rate, baseline, hook } of results) {
+    for (const [name, measured] of [
+      ['baseline', baseline],
+      ['/api/hooks/fhir', hook],
+    ] as const) {
+      const { server, temporal, postgres, generator, wallSeconds } = measured.cpu;
+      const cores = (server + temporal + postgres + generator) / wallSeconds;
+      lines.push(
+        `| ${shape} | ${rate}/s | ${name} | ${server.toFixed(1)} | ${temporal.toFixed(1)} | ${postgres.toFixed(1)} | ${generator.toFixed(1)} | ${cores.toFixed(2)} |`,
+      );
+    }
   }
   const isExact =
     Number(totals.doubled) === 0 &&
