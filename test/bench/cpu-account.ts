@@ -34,19 +34,25 @@ export function spentBetween(before: CpuSeconds, after: CpuSeconds): CpuSeconds 
   };
 }
 
-function processSeconds(pid: number): number {
+function processSeconds(pid: number, options: { withEndedChildren?: boolean } = {}): number {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at the state, field 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    // Fields after the command name (which may hold spaces) start at the state, field 3:
+    // utime and stime are fields 14 and 15, the waited-for children's cutime and cstime 16, 17.
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const own = (fields[11] ?? 0) + (fields[12] ?? 0);
+    const ended = options.withEndedChildren === true ? (fields[13] ?? 0) + (fields[14] ?? 0) : 0;
+    return (own + ended) / TICKS_PER_SECOND;
   } catch {
     return 0;
   }
 }
 
-// Backends come and go with connections; a backend that ended during the step is not counted,
-// which the pool's long-lived connections make rare.
+// Backends come and go with connections. The ones still running are read one by one; the
+// postmaster has waited for the ones that ended, so their time is in its children's counters.
 function postgresSeconds(): number {
   let total = 0;
   for (const entry of fs.readdirSync('/proc')) {
@@ -56,7 +62,7 @@ function postgresSeconds(): number {
     try {
       const name = fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
       if (name === 'postgres') {
-        total += processSeconds(Number(entry));
+        total += processSeconds(Number(entry), { withEndedChildren: true });
       }
     } catch {
       // The process ended while the directory was read.
