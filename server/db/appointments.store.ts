@@ -10,28 +10,31 @@ export async function loadKnownAppointments(
   if (ids.length === 0) {
     return new Map();
   }
-  const result = await db.query<{
-    source_id: string;
-    status: string;
-    starts_at: string | null;
-    ends_at: string | null;
-    patient_status: string | null;
-  }>(
-    `SELECT source_id, status, starts_at, ends_at, patient_status
+  const result = await db.query<AppointmentRow & { sourceId: string }>(
+    `SELECT source_id AS "sourceId", status, starts_at AS start, ends_at AS "end",
+       patient_status AS "patientStatus"
      FROM appointments WHERE source = $1 AND source_id = ANY($2)`,
     [source, ids],
   );
-  return new Map(
-    result.rows.map((row) => [
-      row.source_id,
-      {
-        status: row.status,
-        start: row.starts_at ?? undefined,
-        end: row.ends_at ?? undefined,
-        patientStatus: row.patient_status ?? undefined,
-      },
-    ]),
-  );
+  return new Map(result.rows.map((row) => [row.sourceId, knownAppointmentOf(row)]));
+}
+
+/** An appointment as the stores read it back, before it becomes a {@link KnownAppointment}. */
+export interface AppointmentRow {
+  status: string;
+  start: string | null;
+  end: string | null;
+  patientStatus: string | null;
+}
+
+/** What Pathwell knows of an appointment, from its stored row. */
+export function knownAppointmentOf(row: AppointmentRow): KnownAppointment {
+  return {
+    status: row.status,
+    start: row.start ?? undefined,
+    end: row.end ?? undefined,
+    patientStatus: row.patientStatus ?? undefined,
+  };
 }
 
 /** Remembers an appointment's state after an event about it. */

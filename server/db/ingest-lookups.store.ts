@@ -1,5 +1,6 @@
 import type { KnownAppointment } from '../../engine/events/fhir/appointment.js';
 import type { KnownPrescription } from '../../engine/events/ingest-plan.js';
+import { type AppointmentRow, knownAppointmentOf } from './appointments.store.js';
 import type { RunDispatch } from './inbox.store.js';
 import type { Queryable } from './pool.js';
 
@@ -23,13 +24,7 @@ export interface IngestLookups {
 
 interface LookupRow {
   patients: Array<{ id: string; sourceId: string }>;
-  appointments: Array<{
-    sourceId: string;
-    status: string;
-    start: string | null;
-    end: string | null;
-    patientStatus: string | null;
-  }>;
+  appointments: Array<AppointmentRow & { sourceId: string }>;
   prescriptions: Array<{ sourceId: string; status: string; dueDate: string | null }>;
   admitted: Array<{ id: string; type: string; key: string; runs: RunDispatch[] | null }>;
 }
@@ -69,15 +64,7 @@ export async function loadIngestLookups(
   return {
     directory: new Map(row.patients.map((patient) => [patient.sourceId, patient.id])),
     knownAppointments: new Map(
-      row.appointments.map((known) => [
-        known.sourceId,
-        {
-          status: known.status,
-          start: known.start ?? undefined,
-          end: known.end ?? undefined,
-          patientStatus: known.patientStatus ?? undefined,
-        },
-      ]),
+      row.appointments.map((known) => [known.sourceId, knownAppointmentOf(known)]),
     ),
     knownPrescriptions: new Map(
       row.prescriptions.map((known) => [
