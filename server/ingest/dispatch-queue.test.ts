@@ -83,7 +83,7 @@ describe('dispatch queue', () => {
     expect(queue.isQueued('once')).toBe(false);
   });
 
-  it('answers undefined for an event left to the inbox loop, and goes on with the next', async () => {
+  it('answers undefined for an event left to the inbox loop, then goes on', async () => {
     const control = controlledDispatch();
     const warnings: string[] = [];
     const queue = createDispatchQueue({

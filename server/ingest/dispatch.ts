@@ -68,7 +68,8 @@ async function signalRunningRuns(deps: DispatchDeps, event: CareEvent): Promise<
     journey_id: string;
     version_id: string;
   }>(
-    `SELECT r.workflow_id, r.journey_id, r.version_id FROM runs r JOIN inbox_events e ON e.id = r.event_id
+    `SELECT r.workflow_id, r.journey_id, r.version_id
+     FROM runs r JOIN inbox_events e ON e.id = r.event_id
      WHERE e.source = $1 AND e.subject_type = $2 AND e.subject_id = $3 AND r.status = 'running'
      ORDER BY r.workflow_id`,
     [event.source, event.subject.resourceType, event.subject.id],

@@ -101,7 +101,8 @@ async function fetchResources(
   if (wanted.length > MAX_READS) {
     throw new AppError(
       'request_invalid',
-      `The notification names ${wanted.length} resources to read; send at most ${MAX_READS} per notification.`,
+      `The notification names ${wanted.length} resources to read;` +
+        ` send at most ${MAX_READS} per notification.`,
     );
   }
   const fetched: FhirResource[] = [];
