@@ -1,29 +1,11 @@
+import type {
+  DomainReport,
+  NodeReport,
+  VersionReport,
+} from '../../engine/reports/report-shapes.js';
 import type { Queryable } from '../db/pool.js';
 
-/** What one node of a journey version did across its runs. Counts and codes only. */
-export interface NodeReport {
-  nodeId: string;
-  kind: string;
-  /** Runs that reached the node (and were recorded leaving it). */
-  entered: number;
-  /** Runs that went on from it (a send that was not blocked). */
-  passed: number;
-  blocked: number;
-  blockedByReason: Record<string, number>;
-  /** Messages the peer accepted, by protection method. */
-  sentByMethod: Record<string, number>;
-  accepted: number;
-  /** Messages refused with 5xx at send time, or reported bounced (DSN) afterwards. */
-  bounced: number;
-  unsubscribed: number;
-}
-
-/** A journey version's report, node by node. */
-export interface VersionReport {
-  versionId: string;
-  runs: number;
-  nodes: NodeReport[];
-}
+export type { DomainReport, NodeReport, VersionReport };
 
 // Runs are counted on the version they run on now: a run replayed on a newer version moves
 // there with its earlier steps.
@@ -115,19 +97,6 @@ export async function versionReport(db: Queryable, versionId: string): Promise<V
     runs: Number(runs.rows[0]?.count ?? 0),
     nodes: [...nodes.values()].sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
   };
-}
-
-/** How messages to one recipient domain went. */
-export interface DomainReport {
-  domain: string;
-  messages: number;
-  tls: number;
-  portal: number;
-  pgp: number;
-  blocked: number;
-  bounced: number;
-  /** Bounced over messages handed to a peer (accepted or refused), 0 when none was. */
-  bounceRate: number;
 }
 
 /** Messages per recipient domain, optionally for one journey (or one version) only. */

@@ -1,5 +1,8 @@
 import type { JourneyIssue } from '../../../engine/journey/graph-rules.js';
 import type { JourneyDocument } from '../../../engine/journey/journey.schema.js';
+import type { NodeReport, VersionReport } from '../../../engine/reports/report-shapes.js';
+
+export type { NodeReport, VersionReport };
 
 /** A journey as the list shows it (the server's `JourneySummarySchema`). */
 export interface JourneySummary {
@@ -35,27 +38,6 @@ export interface FixtureSample {
   eventType: string;
   data: Record<string, unknown>;
   suggestedStartAt: string;
-}
-
-/** What one node of a version did across its real runs (the server's `NodeReportSchema`). */
-export interface NodeReport {
-  nodeId: string;
-  kind: string;
-  entered: number;
-  passed: number;
-  blocked: number;
-  blockedByReason: Record<string, number>;
-  sentByMethod: Record<string, number>;
-  accepted: number;
-  bounced: number;
-  unsubscribed: number;
-}
-
-/** A version's report: `GET /api/reports/versions/:versionId`. Counts and codes only. */
-export interface VersionReport {
-  versionId: string;
-  runs: number;
-  nodes: NodeReport[];
 }
 
 /** A refusal from the API, carrying its RFC 9457 problem body. */

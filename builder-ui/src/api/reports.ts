@@ -1,28 +1,7 @@
+import type { DomainReport, NodeReport } from '../../../engine/reports/report-shapes.js';
 import { request } from './client.js';
 
-/** One node of a version's report: counts only. */
-export interface NodeReport {
-  nodeId: string;
-  kind: string;
-  entered: number;
-  passed: number;
-  blocked: number;
-  accepted: number;
-  bounced: number;
-  unsubscribed: number;
-}
-
-/** One recipient domain's counts. */
-export interface DomainReport {
-  domain: string;
-  messages: number;
-  tls: number;
-  portal: number;
-  pgp: number;
-  blocked: number;
-  bounced: number;
-  bounceRate: number;
-}
+export type { DomainReport, NodeReport };
 
 /** The reports API, as the Reports view uses it. */
 export interface ReportsApi {
