@@ -1,6 +1,7 @@
 import { useState, type JSX } from 'react';
 import { ApiError } from '../../api/client.js';
 import { type DomainReport, type NodeReport, reportsApi } from '../../api/reports.js';
+import { CountsTable } from './CountsTable.js';
 import { NodeChart } from './NodeChart.js';
 
 type Loaded = { versionId: string; runs: number; nodes: NodeReport[]; domains: DomainReport[] };
@@ -58,58 +59,30 @@ export function ReportsPage(): JSX.Element {
             </a>
           </p>
           <NodeChart nodes={report.nodes} />
-          <table aria-label="Per-node counts">
-            <thead>
-              <tr>
-                {['Node', 'Kind', 'Entered', 'Passed', 'Blocked', 'Accepted', 'Bounced'].map(
-                  (h) => (
-                    <th key={h} scope="col">
-                      {h}
-                    </th>
-                  ),
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {report.nodes.map((n) => (
-                <tr key={n.nodeId}>
-                  <td>{n.nodeId}</td>
-                  <td>{n.kind}</td>
-                  <td>{n.entered}</td>
-                  <td>{n.passed}</td>
-                  <td>{n.blocked}</td>
-                  <td>{n.accepted}</td>
-                  <td>{n.bounced}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <table aria-label="Per-domain counts">
-            <thead>
-              <tr>
-                {['Domain', 'Messages', 'TLS', 'Portal', 'PGP', 'Blocked', 'Bounce rate'].map(
-                  (h) => (
-                    <th key={h} scope="col">
-                      {h}
-                    </th>
-                  ),
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {report.domains.map((d) => (
-                <tr key={d.domain}>
-                  <td>{d.domain}</td>
-                  <td>{d.messages}</td>
-                  <td>{d.tls}</td>
-                  <td>{d.portal}</td>
-                  <td>{d.pgp}</td>
-                  <td>{d.blocked}</td>
-                  <td>{(d.bounceRate * 100).toFixed(1)}%</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CountsTable
+            label="Per-node counts"
+            headings={['Node', 'Kind', 'Entered', 'Passed', 'Blocked', 'Accepted', 'Bounced']}
+            rows={report.nodes.map((n) => ({
+              key: n.nodeId,
+              cells: [n.nodeId, n.kind, n.entered, n.passed, n.blocked, n.accepted, n.bounced],
+            }))}
+          />
+          <CountsTable
+            label="Per-domain counts"
+            headings={['Domain', 'Messages', 'TLS', 'Portal', 'PGP', 'Blocked', 'Bounce rate']}
+            rows={report.domains.map((d) => ({
+              key: d.domain,
+              cells: [
+                d.domain,
+                d.messages,
+                d.tls,
+                d.portal,
+                d.pgp,
+                d.blocked,
+                `${(d.bounceRate * 100).toFixed(1)}%`,
+              ],
+            }))}
+          />
         </>
       ) : null}
     </main>
