@@ -111,6 +111,11 @@ export const ERROR_CODES = {
     kind: 'user',
     title: 'A date in the resource is not valid',
   },
+  resource_shape_invalid: {
+    status: 422,
+    kind: 'user',
+    title: 'A field of the resource does not have its FHIR R4 type',
+  },
   source_not_found: { status: 404, kind: 'user', title: 'No registered source has that name' },
   source_exists: {
     status: 409,

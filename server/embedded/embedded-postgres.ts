@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { runQueryCyclesWhole } from './whole-query-cycles.js';
 
 /** An embedded PostgreSQL (PGlite) served on a local port, so every process talks plain `pg`. */
 export interface EmbeddedPostgres {
@@ -14,7 +15,8 @@ export interface EmbeddedPostgres {
  * it as clients.
  *
  * One caveat shapes the code that uses it: PGlite has one session, which the socket server
- * shares among its connections, so a transaction holds every other connection until it ends.
+ * shares among its connections, so a transaction holds every other connection until it ends
+ * (and each query runs whole: see {@link runQueryCyclesWhole}).
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -28,6 +30,7 @@ export async function startEmbeddedPostgres(options: {
     port: options.port,
     maxConnections: 100,
   });
+  runQueryCyclesWhole(server);
   await server.start();
   return {
     url: `postgres://postgres@127.0.0.1:${options.port}/postgres?sslmode=disable`,

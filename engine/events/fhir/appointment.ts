@@ -59,7 +59,7 @@ export function readAppointment(
   }
 
   const participant = findPatientParticipant(appointment, isPatientReference);
-  const patientReference = participant?.actor?.reference;
+  const patientReference = participant === undefined ? undefined : actorReferenceOf(participant);
   if (patientReference === undefined) {
     throw new AppError(
       'appointment_patient_missing',
@@ -89,12 +89,33 @@ export function readAppointment(
   return { kind: 'event', type, data: toData(appointment, state), patientReference, state };
 }
 
+/**
+ * An Appointment's participants as far as they are usable: a body is typed as FHIR but not
+ * checked against it, so a `participant` that is missing, not an array, or holds non-objects
+ * yields only the entries that are objects.
+ */
+export function participantsOf(appointment: Appointment): AppointmentParticipant[] {
+  const given: unknown = appointment.participant;
+  return Array.isArray(given)
+    ? given.filter(
+        (participant): participant is AppointmentParticipant =>
+          typeof participant === 'object' && participant !== null,
+      )
+    : [];
+}
+
+/** A participant's actor reference, when it is a string. */
+export function actorReferenceOf(participant: AppointmentParticipant): string | undefined {
+  const reference: unknown = participant.actor?.reference;
+  return typeof reference === 'string' ? reference : undefined;
+}
+
 function findPatientParticipant(
   appointment: Appointment,
   isPatientReference: (reference: string) => boolean,
 ): AppointmentParticipant | undefined {
-  return appointment.participant.find((participant) => {
-    const reference = participant.actor?.reference;
+  return participantsOf(appointment).find((participant) => {
+    const reference = actorReferenceOf(participant);
     return reference !== undefined && isPatientReference(reference);
   });
 }
@@ -159,8 +180,8 @@ export function classifyAppointment(
 
 function toData(appointment: Appointment, state: KnownAppointment): AppointmentData {
   const timeZone = timeZoneExtension(appointment.extension, isIanaZone);
-  const location = appointment.participant.find((participant) =>
-    participant.actor?.reference?.startsWith('Location/'),
+  const location = participantsOf(appointment).find((participant) =>
+    actorReferenceOf(participant)?.startsWith('Location/'),
   )?.actor?.display;
 
   return {

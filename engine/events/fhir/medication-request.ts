@@ -5,6 +5,7 @@ import { parseFhirDateTime } from '../../schedule/fhir-date-time.js';
 import type { PrescriptionData } from '../care-event.js';
 import type { IgnoreReason } from '../ignore-reasons.js';
 import type { KnownPrescription, PrescriptionRecord } from '../ingest-plan.js';
+import { finiteNumberOf, stringOf } from './as-received.js';
 
 /** What a MedicationRequest means for journeys. */
 export type MedicationRequestReading =
@@ -122,13 +123,15 @@ function supplyRunsOut(
   supply: Duration | undefined,
   dispense: NonNullable<MedicationRequest['dispenseRequest']>,
 ): string | undefined {
-  const unit = SUPPLY_UNITS[supply?.code ?? supply?.unit?.toLowerCase() ?? ''];
-  if (start === undefined || unit === undefined || typeof supply?.value !== 'number') {
+  const unitText = stringOf(supply?.unit)?.toLowerCase();
+  const unit = SUPPLY_UNITS[stringOf(supply?.code) ?? unitText ?? ''];
+  const amount = finiteNumberOf(supply?.value);
+  if (start === undefined || unit === undefined || amount === undefined) {
     return undefined;
   }
-  const fills = 1 + Math.max(0, dispense.numberOfRepeatsAllowed ?? 0);
+  const fills = 1 + Math.max(0, finiteNumberOf(dispense.numberOfRepeatsAllowed) ?? 0);
   return DateTime.fromISO(start, { zone: 'UTC' })
-    .plus({ [unit]: supply.value * fills })
+    .plus({ [unit]: amount * fills })
     .toISODate() as string;
 }
 

@@ -1,6 +1,14 @@
-import type { ContactPoint, HumanName, Patient, Period } from 'fhir/r4.js';
+import type {
+  Coding,
+  ContactPoint,
+  HumanName,
+  Patient,
+  PatientCommunication,
+  Period,
+} from 'fhir/r4.js';
 import { isIanaZone } from '../../schedule/time-zone.js';
 import type { PatientRecord } from '../patient-record.js';
+import { objectsIn, stringOf, stringsIn } from './as-received.js';
 import { timeZoneExtension } from './extensions.js';
 
 // Deliberately simple: one @, no spaces, a dot in the domain. The SMTP peer has the last word;
@@ -17,8 +25,8 @@ const NAME_USE_ORDER = ['official', 'usual', undefined, 'nickname', 'temp', 'ano
  * @param now - the current instant (ISO 8601), to tell current contact points from ended ones
  */
 export function normalisePatient(patient: Patient, now: string): PatientRecord {
-  const name = pickName(patient.name ?? [], now);
-  const email = pickEmail(patient.telecom ?? [], now);
+  const name = pickName(objectsIn<HumanName>(patient.name), now);
+  const email = pickEmail(objectsIn<ContactPoint>(patient.telecom), now);
   const timeZone = timeZoneExtension(patient.extension, isIanaZone);
   const language = pickLanguage(patient);
 
@@ -41,12 +49,14 @@ export function isEmailAddress(value: string): boolean {
 }
 
 function isCurrent(period: Period | undefined, now: string): boolean {
-  if (period === undefined) {
+  if (typeof period !== 'object' || period === null) {
     return true;
   }
   const instant = Date.parse(now);
-  const started = period.start === undefined || Date.parse(period.start) <= instant;
-  const notEnded = period.end === undefined || Date.parse(period.end) > instant;
+  const start = stringOf(period.start);
+  const end = stringOf(period.end);
+  const started = start === undefined || Date.parse(start) <= instant;
+  const notEnded = end === undefined || Date.parse(end) > instant;
   return started && notEnded;
 }
 
@@ -78,10 +88,12 @@ function pickName(
     return undefined;
   }
 
-  const given = name.given?.find((part) => part.trim() !== '')?.trim();
-  const family = name.family?.trim() || undefined;
+  const givenParts = stringsIn(name.given);
+  const given = givenParts.find((part) => part.trim() !== '')?.trim();
+  const family = stringOf(name.family)?.trim() || undefined;
   const display =
-    name.text?.trim() || [name.given?.join(' '), name.family].filter(Boolean).join(' ').trim();
+    stringOf(name.text)?.trim() ||
+    [givenParts.join(' '), stringOf(name.family)].filter(Boolean).join(' ').trim();
   return {
     ...(given === undefined ? {} : { given }),
     ...(family === undefined ? {} : { family }),
@@ -95,10 +107,10 @@ function rankOf(order: Array<string | undefined>, use: string | undefined): numb
 }
 
 function pickLanguage(patient: Patient): string | undefined {
-  const communications = patient.communication ?? [];
+  const communications = objectsIn<PatientCommunication>(patient.communication);
   const chosen = communications.find((c) => c.preferred === true) ?? communications[0];
-  const coding = chosen?.language.coding?.find((c) => typeof c.code === 'string');
-  return coding?.code;
+  const codings = objectsIn<Coding>(chosen?.language?.coding);
+  return stringOf(codings.find((c) => typeof c.code === 'string')?.code);
 }
 
 // Any recorded date of death counts, even a malformed or future one: messaging a deceased

@@ -6,7 +6,7 @@ import {
   type IngestPlan,
   type PlannedEvent,
 } from '../ingest-plan.js';
-import { readAppointment } from './appointment.js';
+import { actorReferenceOf, participantsOf, readAppointment } from './appointment.js';
 import { readEncounter } from './encounter.js';
 import { type FhirMapping, readMapped } from './generic-mapping.js';
 import { readMedicationRequest } from './medication-request.js';
@@ -225,13 +225,13 @@ function readMappedCandidate(
 function patientReferencesOf(resource: FhirResource, mappings: readonly FhirMapping[]): string[] {
   switch (resource.resourceType) {
     case 'Appointment':
-      return resource.participant
-        .map((participant) => participant.actor?.reference)
-        .filter((reference): reference is string => typeof reference === 'string');
+      return participantsOf(resource)
+        .map(actorReferenceOf)
+        .filter((reference): reference is string => reference !== undefined);
     case 'MedicationRequest':
     case 'Encounter': {
-      const reference = resource.subject?.reference;
-      return reference === undefined ? [] : [reference];
+      const reference: unknown = resource.subject?.reference;
+      return typeof reference === 'string' ? [reference] : [];
     }
     default: {
       const mapping = mappings.find(
