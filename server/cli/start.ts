@@ -15,6 +15,7 @@ import { locateTemporalCli } from '../embedded/temporal-cli.js';
 import { startTemporalDevServer, stopChild } from '../embedded/temporal-dev-server.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { publishDemoJourneyIfEmpty } from './demo-seed.js';
+import { embeddedDatabaseUrlFile } from './database-url.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/pathwell.js');
 
@@ -77,6 +78,10 @@ async function startEmbeddedServices(
     });
     stoppers.push(embedded.stop);
     databaseUrl = embedded.url;
+    // For the CLI's database commands (pathwell sources, users, audit) while this runs.
+    const urlFile = embeddedDatabaseUrlFile(config.dataDir);
+    fs.writeFileSync(urlFile, `${embedded.url}\n`);
+    stoppers.push(async () => fs.rmSync(urlFile, { force: true }));
     log.info('Embedded PostgreSQL (PGlite) up');
   }
   childEnv.DATABASE_URL = databaseUrl;

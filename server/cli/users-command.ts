@@ -9,6 +9,7 @@ import { createPool } from '../db/pool.js';
 import { createLogger } from '../log/logger.js';
 import { createUser, listUsers } from '../db/users.store.js';
 import { setupLinkOf } from '../http/routes/users.route.js';
+import { cliDatabaseUrl } from './database-url.js';
 
 /** Options of `pathwell users create`. */
 interface CreateOptions {
@@ -32,7 +33,7 @@ export function registerUsersCommand(program: Command): void {
     .action(async (email: string, options: CreateOptions) => {
       const roles = rolesOf(options);
       const config = loadConfig();
-      const databaseUrl = requireDatabase(config.databaseUrl);
+      const databaseUrl = cliDatabaseUrl(config, 'of the server');
       // The first administrator may be made before the server first starts.
       await migrateUp(databaseUrl, createLogger({ name: 'users', level: config.logLevel }));
       const pool = createPool(databaseUrl, 1);
@@ -58,7 +59,7 @@ export function registerUsersCommand(program: Command): void {
     .description('List users and their roles')
     .action(async () => {
       const config = loadConfig();
-      const pool = createPool(requireDatabase(config.databaseUrl), 1);
+      const pool = createPool(cliDatabaseUrl(config, 'of the server'), 1);
       try {
         for (const user of await listUsers(pool, loadKeyring(config))) {
           process.stdout.write(`${user.id}\t${user.email}\t${user.roles.join(',')}\n`);
@@ -85,11 +86,4 @@ function rolesOf(options: CreateOptions): Role[] {
     throw new AppError('request_invalid', 'Give the user --admin or at least one --role.');
   }
   return roles;
-}
-
-function requireDatabase(url: string | undefined): string {
-  if (url === undefined) {
-    throw new AppError('config_invalid', 'Set DATABASE_URL to the database of the server.');
-  }
-  return url;
 }

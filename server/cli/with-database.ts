@@ -1,10 +1,11 @@
-import { AppError } from '../../engine/errors/app-error.js';
 import { loadConfig } from '../config/config.js';
 import { type Keyring, loadKeyring } from '../crypto/keyring.js';
 import { createPool, type Pool } from '../db/pool.js';
+import { cliDatabaseUrl } from './database-url.js';
 
 /**
- * Runs a CLI command's `work` against `DATABASE_URL` with the configured keyring, and closes
+ * Runs a CLI command's `work` against its database (see {@link cliDatabaseUrl}) with the
+ * configured keyring, and closes
  * the pool after it, whatever happens.
  *
  * @param purpose - what the database is for, in the sentence shown when `DATABASE_URL` is unset
@@ -16,10 +17,7 @@ export async function withDatabase(
   work: (pool: Pool, keyring: Keyring) => Promise<void>,
 ): Promise<void> {
   const config = loadConfig();
-  if (config.databaseUrl === undefined) {
-    throw new AppError('config_invalid', `Set DATABASE_URL to the database ${purpose}.`);
-  }
-  const pool = createPool(config.databaseUrl, connections);
+  const pool = createPool(cliDatabaseUrl(config, purpose), connections);
   try {
     await work(pool, loadKeyring(config));
   } finally {

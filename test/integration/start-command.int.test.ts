@@ -87,6 +87,24 @@ describe.skipIf(!hasFixtures)('pathwell start (embedded development mode)', () =
     await sender.close();
     expect(ack).toContain('MSA|AA|');
 
+    // The CLI's database commands find the embedded database of the running start on their own.
+    const cli = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin/pathwell.js'), 'sources', 'add', 'ehr-a'],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, PATHWELL_DATA_DIR: dataDir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let printed = '';
+    cli.stdout?.on('data', (chunk: Buffer) => {
+      printed += chunk.toString('utf8');
+    });
+    expect(await new Promise((resolve) => cli.once('exit', resolve))).toBe(0);
+    expect(printed).toContain('ehr-a');
+    expect(fs.existsSync(path.join(dataDir, 'embedded-database-url'))).toBe(true);
+
     const exited = new Promise<number | null>((resolve) =>
       child?.once('exit', (code) => resolve(code)),
     );
@@ -95,6 +113,7 @@ describe.skipIf(!hasFixtures)('pathwell start (embedded development mode)', () =
     for (const port of [ports.http, ports.temporal, ports.ui, ports.mllp]) {
       expect(await isFree(port)).toBe(true);
     }
+    expect(fs.existsSync(path.join(dataDir, 'embedded-database-url'))).toBe(false);
   });
 });
 
