@@ -235,12 +235,23 @@ describe('the journey workflow on the real Temporal dev server', () => {
     await waitingAt(harness, workflowId, 'confirm');
 
     const waitingRun = (await handle.describe()).runId;
-    for (let index = 0; index < 4; index += 1) {
-      await handle.signal('patientEvent', { ...event, id: `noise-${index}`, type: 'custom.noise' });
-    }
-    // The signals grow history past the limit while the run waits: it continues as new.
+    // The signals grow history past the limit while the run waits: it continues as new. How
+    // many that takes depends on how many signals one workflow task takes in (a busy worker
+    // takes several at once, which writes fewer events), so signal until it has.
+    let noise = 0;
     await expect
-      .poll(async () => (await handle.describe()).runId, { timeout: 30_000 })
+      .poll(
+        async () => {
+          await handle.signal('patientEvent', {
+            ...event,
+            id: `noise-${noise}`,
+            type: 'custom.noise',
+          });
+          noise += 1;
+          return (await handle.describe()).runId;
+        },
+        { timeout: 30_000, interval: 250 },
+      )
       .not.toBe(waitingRun);
     const confirmation = await admitAppointment(harness, patient.id, new Date(), {
       type: 'appointment.confirmed',
