@@ -1,6 +1,5 @@
 import type { FhirResource } from 'fhir/r4.js';
 import { AppError } from '../../engine/errors/app-error.js';
-import { readAsSenderFault } from '../../engine/events/fhir/as-received.js';
 import { lookupsNeeded, planFhirIngest } from '../../engine/events/fhir/plan-fhir.js';
 import {
   addFetched,
@@ -50,32 +49,30 @@ export async function ingestFhir(
 ): Promise<IngestResult> {
   const receivedAt = new Date().toISOString();
   const options: FhirReadOptions = { now: receivedAt, mappings: deps.config.fhirMappings };
-  let reading = readAsSenderFault(() => readFhirBody(body.parsed, options));
+  let reading = readFhirBody(body.parsed, options);
   reading = await fetchResources(deps, reading, { wanted: reading.toFetch, options });
 
-  let needed = readAsSenderFault(() => lookupsNeeded(reading, options.mappings));
+  let needed = lookupsNeeded(reading, options.mappings);
   let lookups = await loadIngestLookups(deps.pool, source, needed);
   const absent = needed.patientIds.filter((id) => !lookups.directory.has(id));
   if (absent.length > 0 && deps.config.fhirBaseUrl !== undefined) {
     // Read patients join the body, so they are stored with it; unknown ones stay unknown.
     const patients = absent.map((id) => ({ resourceType: 'Patient', id }));
     reading = await fetchResources(deps, reading, { wanted: patients, options, isQuiet: true });
-    needed = readAsSenderFault(() => lookupsNeeded(reading, options.mappings));
+    needed = lookupsNeeded(reading, options.mappings);
     lookups = await loadIngestLookups(deps.pool, source, needed);
   }
 
   const { directory, knownAppointments, knownPrescriptions, admitted } = lookups;
-  const plan = readAsSenderFault(() =>
-    planFhirIngest(
-      reading,
-      {
-        knownAppointments,
-        knownPrescriptions,
-        directoryPatients: new Set(directory.keys()),
-        seenKeys: new Set(admitted.keys()),
-      },
-      { orgTimeZone: deps.config.orgTimeZone, receivedAt, mappings: options.mappings },
-    ),
+  const plan = planFhirIngest(
+    reading,
+    {
+      knownAppointments,
+      knownPrescriptions,
+      directoryPatients: new Set(directory.keys()),
+      seenKeys: new Set(admitted.keys()),
+    },
+    { orgTimeZone: deps.config.orgTimeZone, receivedAt, mappings: options.mappings },
   );
   return applyPlan(deps, {
     source,
@@ -118,5 +115,5 @@ async function fetchResources(
       ignored.push({ ...reference, reason: read.reason });
     }
   }
-  return readAsSenderFault(() => addFetched({ ...reading, ignored }, fetched, options));
+  return addFetched({ ...reading, ignored }, fetched, options);
 }

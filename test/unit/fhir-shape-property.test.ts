@@ -1,14 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../engine/errors/app-error.js';
-import { readAsSenderFault } from '../../engine/events/fhir/as-received.js';
 import { lookupsNeeded, planFhirIngest } from '../../engine/events/fhir/plan-fhir.js';
 import { readFhirBody } from '../../engine/events/fhir/read-body.js';
 import { hasFixtures, readFixture } from '../support/fixtures.js';
 
 // Real resources with one field replaced by any JSON value: a body is typed as FHIR but not
-// checked against it, and the webhook promises a 4xx for bad input, never a 5xx. The webhook
-// reads through readAsSenderFault, as this does; anything else thrown would be a 500.
+// checked against it, and the webhook promises a 4xx for bad input, never a 5xx: anything but
+// an AppError thrown here would be a 500.
 const FIXTURES = [
   'fhir-r4-core/appointment-example.json',
   'fhir-r4-core/appointment-example2doctors.json',
@@ -77,7 +76,7 @@ describe.skipIf(!hasFixtures)('FHIR reading of structurally wrong resources', ()
               }
             : resource;
           try {
-            readAsSenderFault(() => ingest(body));
+            ingest(body);
           } catch (error) {
             expect(isAppError(error), String(error)).toBe(true);
           }

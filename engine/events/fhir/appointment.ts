@@ -5,6 +5,7 @@ import { isIanaZone } from '../../schedule/time-zone.js';
 import type { AppointmentData } from '../care-event.js';
 import type { IgnoreReason } from '../ignore-reasons.js';
 import { timeZoneExtension } from './extensions.js';
+import { objectsIn, stringOf } from './as-received.js';
 
 /** What Pathwell remembers of an appointment it has seen, to tell a change from a redelivery. */
 export interface KnownAppointment {
@@ -95,19 +96,12 @@ export function readAppointment(
  * yields only the entries that are objects.
  */
 export function participantsOf(appointment: Appointment): AppointmentParticipant[] {
-  const given: unknown = appointment.participant;
-  return Array.isArray(given)
-    ? given.filter(
-        (participant): participant is AppointmentParticipant =>
-          typeof participant === 'object' && participant !== null,
-      )
-    : [];
+  return objectsIn<AppointmentParticipant>(appointment.participant);
 }
 
 /** A participant's actor reference, when it is a string. */
 export function actorReferenceOf(participant: AppointmentParticipant): string | undefined {
-  const reference: unknown = participant.actor?.reference;
-  return typeof reference === 'string' ? reference : undefined;
+  return stringOf(participant.actor?.reference);
 }
 
 function findPatientParticipant(

@@ -32,7 +32,8 @@ export function stringOf(value: unknown): string | undefined {
  * Runs a reading of a body and turns a TypeError or RangeError out of it into the sender's
  * fault. The readers guard the fields they walk into, but a body is not checked against FHIR
  * first, so a field of the wrong type in a place no guard covers would otherwise throw, and
- * answer 500 (Pathwell's fault, retried forever) instead of 422.
+ * answer 500 (Pathwell's fault, retried forever) instead of 422. The FHIR readers' exported
+ * functions run through this, so input makes them throw nothing but AppErrors.
  *
  * @throws AppError 422 `resource_shape_invalid` in place of such an error; others unchanged
  */

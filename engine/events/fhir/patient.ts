@@ -110,7 +110,7 @@ function pickLanguage(patient: Patient): string | undefined {
   const communications = objectsIn<PatientCommunication>(patient.communication);
   const chosen = communications.find((c) => c.preferred === true) ?? communications[0];
   const codings = objectsIn<Coding>(chosen?.language?.coding);
-  return stringOf(codings.find((c) => typeof c.code === 'string')?.code);
+  return codings.map((coding) => stringOf(coding.code)).find((code) => code !== undefined);
 }
 
 // Any recorded date of death counts, even a malformed or future one: messaging a deceased

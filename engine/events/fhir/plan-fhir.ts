@@ -7,6 +7,7 @@ import {
   type PlannedEvent,
 } from '../ingest-plan.js';
 import { actorReferenceOf, participantsOf, readAppointment } from './appointment.js';
+import { readAsSenderFault, stringOf } from './as-received.js';
 import { readEncounter } from './encounter.js';
 import { type FhirMapping, readMapped } from './generic-mapping.js';
 import { readMedicationRequest } from './medication-request.js';
@@ -45,6 +46,13 @@ export function lookupsNeeded(
   reading: FhirBodyReading,
   mappings: readonly FhirMapping[] = [],
 ): FhirLookupsNeeded {
+  return readAsSenderFault(() => idsToLookUp(reading, mappings));
+}
+
+function idsToLookUp(
+  reading: FhirBodyReading,
+  mappings: readonly FhirMapping[],
+): FhirLookupsNeeded {
   const patientIds = new Set<string>();
   for (const located of reading.candidates) {
     for (const reference of patientReferencesOf(located.resource, mappings)) {
@@ -73,6 +81,14 @@ export function lookupsNeeded(
  *   offending field in the body (`Bundle.entry[2].resource.start`). Nothing is then stored.
  */
 export function planFhirIngest(
+  reading: FhirBodyReading,
+  lookups: IngestLookups,
+  context: FhirPlanContext,
+): IngestPlan {
+  return readAsSenderFault(() => decidePlan(reading, lookups, context));
+}
+
+function decidePlan(
   reading: FhirBodyReading,
   lookups: IngestLookups,
   context: FhirPlanContext,
@@ -230,8 +246,8 @@ function patientReferencesOf(resource: FhirResource, mappings: readonly FhirMapp
         .filter((reference): reference is string => reference !== undefined);
     case 'MedicationRequest':
     case 'Encounter': {
-      const reference: unknown = resource.subject?.reference;
-      return typeof reference === 'string' ? [reference] : [];
+      const reference = stringOf(resource.subject?.reference);
+      return reference === undefined ? [] : [reference];
     }
     default: {
       const mapping = mappings.find(

@@ -11,6 +11,7 @@ import {
   notificationIgnoreReason,
   readSubscriptionNotification,
 } from './subscription-notification.js';
+import { readAsSenderFault } from './as-received.js';
 
 export type { IgnoredResource } from '../ingest-plan.js';
 
@@ -59,6 +60,10 @@ const FOCUS_ID = /\/([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[^/]+)?
  * @throws AppError `body_not_fhir_resource` (400) when the body is not a FHIR resource
  */
 export function readFhirBody(body: unknown, options: FhirReadOptions): FhirBodyReading {
+  return readAsSenderFault(() => readBody(body, options));
+}
+
+function readBody(body: unknown, options: FhirReadOptions): FhirBodyReading {
   const resource = asResource(body, 'The body');
   const entries =
     resource.resourceType === 'Bundle'
@@ -101,6 +106,14 @@ export function readFhirBody(body: unknown, options: FhirReadOptions): FhirBodyR
  * patient the body only references) to a reading.
  */
 export function addFetched(
+  reading: FhirBodyReading,
+  resources: readonly FhirResource[],
+  options: FhirReadOptions,
+): FhirBodyReading {
+  return readAsSenderFault(() => addResources(reading, resources, options));
+}
+
+function addResources(
   reading: FhirBodyReading,
   resources: readonly FhirResource[],
   options: FhirReadOptions,
