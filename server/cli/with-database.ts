@@ -5,10 +5,9 @@ import { cliDatabaseUrl } from './database-url.js';
 
 /**
  * Runs a CLI command's `work` against its database (see {@link cliDatabaseUrl}) with the
- * configured keyring, and closes
- * the pool after it, whatever happens.
+ * configured keyring, and closes the pool after it, whatever happens.
  *
- * @param purpose - what the database is for, in the sentence shown when `DATABASE_URL` is unset
+ * @param purpose - what the database is for, in the sentence shown when there is none
  * @param connections - pool size; CLI commands need one or two
  */
 export async function withDatabase(

@@ -3,6 +3,7 @@ import type { RunDispatch } from '../db/inbox.store.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerDeps } from '../server-deps.js';
 import { dispatchEvent } from './dispatch.js';
+import { subjectKeyOf } from './workflow-id.js';
 
 /**
  * Where a server starts and signals the runs of inbox events, once each event is durable.
@@ -81,7 +82,7 @@ export function createDispatchQueue(options: {
       if (queued !== undefined) {
         return queued;
       }
-      const subject = `${event.source}\u0000${event.subject.resourceType}\u0000${event.subject.id}`;
+      const subject = subjectKeyOf(event);
       const before = tails.get(subject) ?? Promise.resolve();
       const dispatched = before.then(() => dispatchOne(event));
       inFlight.set(event.id, dispatched);

@@ -10,6 +10,10 @@ export function workflowIdFor(
   journeyId: string,
   event: Pick<CareEvent, 'source' | 'subject'>,
 ): string {
-  const subject = `${event.source}\u0000${event.subject.resourceType}\u0000${event.subject.id}`;
-  return `run-${journeyId}-${sha256Hex(subject).slice(0, 24)}`;
+  return `run-${journeyId}-${sha256Hex(subjectKeyOf(event)).slice(0, 24)}`;
+}
+
+/** One string per subject (source, resource type and id): what a run and a dispatch order by. */
+export function subjectKeyOf(event: Pick<CareEvent, 'source' | 'subject'>): string {
+  return `${event.source}\u0000${event.subject.resourceType}\u0000${event.subject.id}`;
 }
