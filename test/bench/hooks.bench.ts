@@ -43,7 +43,8 @@ import type { ServerDeps } from '../../server/server-deps.js';
 import { connectTemporal } from '../../server/temporal/temporal-client.js';
 import { activityDepsOf } from '../../server/worker/activity-deps-of.js';
 import { createJourneyWorker } from '../../server/worker/journey-worker.js';
-import { type CpuSeconds, readCpu, spentBetween } from './cpu-account.js';
+import { readCpu, spentBetween } from './cpu-account.js';
+import { type Measured, type Result, report } from './hooks-report.js';
 import type { LoadResult, LoadStep } from './hook-load.js';
 
 const RATES = (process.env.BENCH_RATES ?? '50,100,200').split(',').map(Number);
@@ -74,23 +75,6 @@ const EXIT_AT_ONCE: JourneyDocument = {
 const SHAPES = (process.env.BENCH_SHAPES ?? 'autocannon,paced').split(',') as Array<
   LoadStep['shape']
 >;
-
-interface Result {
-  shape: LoadStep['shape'];
-  rate: number;
-  baseline: Measured;
-  hook: Measured;
-}
-
-interface Measured {
-  /** CPU seconds over the step and until its runs have started (lagging dispatch counts). */
-  cpu: CpuSeconds & { generator: number; wallSeconds: number };
-  p50: number;
-  p99: number;
-  errors: number;
-  sent: number;
-  uniqueAnswered: number;
-}
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
@@ -229,7 +213,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const warm = { rate: 50, seconds: 2, shape: 'autocannon' } as const;
   await load({ url: `${base}/bench/baseline`, body: 'baseline', ...warm });
-  await load({ url: `${base}/api/hooks/fhir`, body: 'fhir', ...warm });
+  const warmHook = await load({ url: `${base}/api/hooks/fhir`, body: 'fhir', ...warm });
   for (const shape of SHAPES) {
     for (const rate of RATES) {
       const baseline = await load({
@@ -281,8 +265,16 @@ async function main(): Promise<void> {
     [baselineVersion.journeyId],
   );
   const uniqueAnswered =
-    results.reduce((sum, result) => sum + result.hook.uniqueAnswered, 0) + warmUnique;
-  report(results, { ...counts.rows[0], uniqueAnswered, baselineStarts, executions });
+    results.reduce((sum, result) => sum + result.hook.uniqueAnswered, 0) + warmHook.uniqueAnswered;
+  report(
+    results,
+    { ...counts.rows[0], uniqueAnswered, baselineStarts, executions },
+    {
+      seconds: SECONDS,
+      duplicateShare: DUPLICATE_SHARE,
+      startLoad,
+    },
+  );
 
   server.close();
   worker.shutdown();
@@ -296,14 +288,13 @@ async function main(): Promise<void> {
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-let warmUnique = 0;
 let temporalPid: number | undefined;
 let benchDeps: ServerDeps;
 
 // The load generator runs in its own process: in this one it would take turns with the server
 // on one event loop and its own work would show up as the server's latency.
 async function load(asked: Omit<LoadStep, 'secret' | 'duplicateShare'>): Promise<Measured> {
-  const { url, rate, seconds, body, shape } = asked;
+  const { url, rate, shape } = asked;
   const step: LoadStep = { ...asked, secret: SECRET, duplicateShare: DUPLICATE_SHARE };
   const cpuBefore = readCpu(temporalPid);
   const wallBefore = performance.now();
@@ -319,9 +310,6 @@ async function load(asked: Omit<LoadStep, 'secret' | 'duplicateShare'>): Promise
     throw new Error(`The load generator exited with ${code}`);
   }
   const result = JSON.parse(output.trim().split('\n').pop() ?? '{}') as LoadResult;
-  if (seconds === 2 && body === 'fhir') {
-    warmUnique += result.answeredEventIds.length;
-  }
 
   // Requests still in flight when the generator stops are served anyway, and the webhook's runs
   // start after its answers: let both finish, so no step pays for the one before it.
@@ -344,107 +332,6 @@ async function load(asked: Omit<LoadStep, 'secret' | 'duplicateShare'>): Promise
     uniqueAnswered: result.answeredEventIds.length,
     cpu,
   };
-}
-
-/** A Markdown table row. */
-function row(cells: ReadonlyArray<string | number>): string {
-  return `| ${cells.join(' | ')} |`;
-}
-
-const yesNo = (isTrue: boolean) => (isTrue ? 'yes' : 'no');
-
-function latencyTable(results: Result[]): string[] {
-  const lines = [
-    row(
-      ['load', 'offered', 'endpoint', 'achieved/s', 'p50 ms', 'p99 ms', 'errors'].concat([
-        'p99 / baseline',
-        'p99 < 50 ms',
-      ]),
-    ),
-    row(Array(9).fill('---')),
-  ];
-  for (const { shape, rate, baseline, hook } of results) {
-    const ratio = hook.p99 / Math.max(baseline.p99, 1);
-    const within = `${ratio.toFixed(2)} (${ratio <= 1.2 ? 'within' : 'over'} 1.2)`;
-    for (const [name, measured, versus] of [
-      ['baseline', baseline, ''],
-      ['/api/hooks/fhir', hook, within],
-    ] as const) {
-      const achieved = (measured.sent / SECONDS).toFixed(0);
-      const { p50, p99, errors } = measured;
-      lines.push(
-        row([shape, `${rate}/s`, name, achieved, p50, p99, errors, versus, yesNo(p99 < 50)]),
-      );
-    }
-  }
-  return lines;
-}
-
-function cpuTable(results: Result[]): string[] {
-  const lines = [
-    row(['load', 'offered', 'endpoint', 'server', 'Temporal', 'PostgreSQL', 'generator', 'cores']),
-    row(Array(8).fill('---')),
-  ];
-  for (const { shape, rate, baseline, hook } of results) {
-    for (const [name, measured] of [
-      ['baseline', baseline],
-      ['/api/hooks/fhir', hook],
-    ] as const) {
-      const { server, temporal, postgres, generator, wallSeconds } = measured.cpu;
-      const cores = (server + temporal + postgres + generator) / wallSeconds;
-      const seconds = [server, temporal, postgres, generator].map((value) => value.toFixed(1));
-      lines.push(row([shape, `${rate}/s`, name, ...seconds, cores.toFixed(2)]));
-    }
-  }
-  return lines;
-}
-
-function report(
-  results: Result[],
-  totals: {
-    executions: string;
-    doubled?: string;
-    unrun?: string;
-    events?: string;
-    runs?: string;
-    pending?: string;
-    uniqueAnswered: number;
-    baselineStarts: number;
-  },
-): void {
-  const loadNow = os
-    .loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' ');
-  const isExact =
-    Number(totals.doubled) === 0 &&
-    Number(totals.unrun) === 0 &&
-    totals.uniqueAnswered <= Number(totals.events) &&
-    Number(totals.runs) === Number(totals.events);
-  const lines = [
-    `Webhook acknowledgement, ${SECONDS} s per rate, ${DUPLICATE_SHARE * 100}% redeliveries,` +
-      ` ${os.cpus().length} cores, load average at the start ${startLoad}`,
-    '',
-    ...latencyTable(results),
-    '',
-    'CPU seconds over each step, until its runs have started, and 2 s more: server (this' +
-      ' process: routes and dispatch), Temporal dev server, PostgreSQL backends, load' +
-      ' generator; cores = their sum over the wall time (which includes the generator starting)',
-    '',
-    ...cpuTable(results),
-    '',
-    `Distinct FHIR events named in 2xx answers: ${totals.uniqueAnswered}; appointment.booked` +
-      ` events in the inbox: ${totals.events}; runs started: ${totals.runs};` +
-      ` still pending: ${totals.pending}`,
-    `Subjects with more than one event: ${totals.doubled};` +
-      ` events without exactly one run: ${totals.unrun}`,
-    `Exactly one run per unique event: ${isExact ? 'yes' : 'NO'}`,
-    '(events can exceed the answers counted: requests in flight when a load step ends are' +
-      ` served but not counted; load average at the end: ${loadNow})`,
-    `Journey workflow executions Temporal holds: ${totals.executions};` +
-      ` baseline workflow starts: ${totals.baselineStarts}`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 await main();
