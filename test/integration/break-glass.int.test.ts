@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../support/harness.js';
+import { type Harness, startHarness, linesInto } from '../support/harness.js';
 import { signedInStaff } from '../support/staff.js';
 
 const REASON = 'Night shift: patient Ada Hollow needs her contact record checked now';
@@ -16,12 +15,7 @@ describe('break-glass access', () => {
       env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000', PATHWELL_PASSKEY_ROLES: '' },
       log: {
         level: 'info',
-        destination: new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            lines.push(chunk.toString('utf8'));
-            done();
-          },
-        }),
+        destination: linesInto(lines),
       },
     });
   });

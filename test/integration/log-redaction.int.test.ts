@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../support/harness.js';
+import { type Harness, startHarness, linesInto } from '../support/harness.js';
 import { STAFF_PASSWORD, signedInStaff } from '../support/staff.js';
 
 // Values no log line may hold: a patient's name, address, phone, birth date and a clinical
@@ -41,12 +40,7 @@ describe('no PHI or credential in the logs of any route family, at debug level',
       env: { PATHWELL_SIGN_IN_RATE_LIMIT: '1000', PATHWELL_PASSKEY_ROLES: '' },
       log: {
         level: 'debug',
-        destination: new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            lines.push(chunk.toString('utf8'));
-            done();
-          },
-        }),
+        destination: linesInto(lines),
       },
     });
   });

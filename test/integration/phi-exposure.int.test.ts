@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { savePosture } from '../../server/db/postures.store.js';
@@ -13,7 +12,7 @@ import {
   validAuthorization,
 } from '../support/compliance.js';
 import { hasFixtures } from '../support/fixtures.js';
-import { captureRuntimeLogs, type Harness, startHarness } from '../support/harness.js';
+import { captureRuntimeLogs, type Harness, startHarness, linesInto } from '../support/harness.js';
 import {
   type RecipientNetworkFixture,
   startRecipientNetwork,
@@ -45,12 +44,7 @@ describe.skipIf(!hasFixtures)(
         network: net.network,
         log: {
           level: 'trace',
-          destination: new Writable({
-            write(chunk: Buffer, _encoding, done) {
-              lines.push(chunk.toString('utf8'));
-              done();
-            },
-          }),
+          destination: linesInto(lines),
         },
       });
       await h.publish(sendJourney('Visit note, logged'));

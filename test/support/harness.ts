@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type express from 'express';
@@ -51,6 +52,16 @@ Runtime.install({
     }
   }),
 });
+
+/** A log destination that collects each line Pathwell's logger writes into `lines`. */
+export function linesInto(lines: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+}
 
 /** Collects what Temporal's runtime logs (WARN and above) until the returned stop is called. */
 export function captureRuntimeLogs(lines: string[]): () => void {
